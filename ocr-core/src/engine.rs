@@ -1,0 +1,314 @@
+//! The Tesseract engine: recognition into words with boxes, and orientation detection.
+
+use std::ffi::{CStr, CString};
+use std::path::Path;
+
+use image::GrayImage;
+use tesseract::{PageSegMode, Tesseract};
+
+use crate::error::{OcrError, Result};
+use crate::geometry::BBox;
+
+/// How Tesseract splits the page into blocks and lines (its `--psm`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Psm(u8);
+
+impl Psm {
+    /// Fully automatic page segmentation, without orientation detection (psm 3).
+    pub const AUTO: Psm = Psm(3);
+    /// Assume a single uniform block of text (psm 6).
+    pub const SINGLE_BLOCK: Psm = Psm(6);
+
+    /// A mode from its Tesseract number; 0 (orientation only) and 2 (no OCR) are not recognition modes.
+    pub fn new(n: u8) -> Option<Psm> {
+        matches!(n, 1 | 3..=13).then_some(Psm(n))
+    }
+
+    /// The Tesseract number of this mode.
+    pub fn number(self) -> u8 {
+        self.0
+    }
+
+    fn to_tesseract(self) -> PageSegMode {
+        match self.0 {
+            1 => PageSegMode::PsmAutoOsd,
+            4 => PageSegMode::PsmSingleColumn,
+            5 => PageSegMode::PsmSingleBlockVertText,
+            6 => PageSegMode::PsmSingleBlock,
+            7 => PageSegMode::PsmSingleLine,
+            8 => PageSegMode::PsmSingleWord,
+            9 => PageSegMode::PsmCircleWord,
+            10 => PageSegMode::PsmSingleChar,
+            11 => PageSegMode::PsmSparseText,
+            12 => PageSegMode::PsmSparseTextOsd,
+            13 => PageSegMode::PsmRawLine,
+            _ => PageSegMode::PsmAuto,
+        }
+    }
+}
+
+impl Default for Psm {
+    fn default() -> Self {
+        Psm::AUTO
+    }
+}
+
+/// Checks a Tesseract language string such as `eng`, `fra` or `eng+deu`.
+pub fn validate_language(lang: &str) -> Result<()> {
+    let ok = !lang.is_empty()
+        && lang.split('+').all(|code| {
+            !code.is_empty()
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(OcrError::InvalidLanguage(lang.to_owned()))
+    }
+}
+
+/// A word as Tesseract reports it, in the pixels of the image it was given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawWord {
+    /// Tesseract's block number.
+    pub block: u32,
+    /// Tesseract's paragraph number within the block.
+    pub paragraph: u32,
+    /// Tesseract's line number within the paragraph.
+    pub line: u32,
+    /// The word's text.
+    pub text: String,
+    /// The word's box in the recognised image.
+    pub bbox: BBox,
+    /// Confidence, 0 to 100.
+    pub confidence: f32,
+}
+
+/// One Tesseract instance for one language set; `Send`, so each worker thread can own one.
+pub struct Engine {
+    tess: Option<Tesseract>,
+    lang: String,
+    datapath: Option<String>,
+    osd: Option<Osd>,
+    osd_tried: bool,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("lang", &self.lang).finish()
+    }
+}
+
+impl Engine {
+    /// Starts Tesseract for `lang` (e.g. `fra` or `eng+deu`), with tessdata from `datapath`
+    /// or Tesseract's default location.
+    pub fn new(lang: &str, datapath: Option<&Path>) -> Result<Engine> {
+        validate_language(lang)?;
+        let datapath = datapath.map(|p| p.to_string_lossy().into_owned());
+        let tess = Self::start(lang, datapath.as_deref())?;
+        Ok(Engine {
+            tess: Some(tess),
+            lang: lang.to_owned(),
+            datapath,
+            osd: None,
+            osd_tried: false,
+        })
+    }
+
+    fn start(lang: &str, datapath: Option<&str>) -> Result<Tesseract> {
+        let init_err = || OcrError::EngineInit {
+            lang: lang.to_owned(),
+            first: lang.split('+').next().unwrap_or(lang).to_owned(),
+        };
+        let tess =
+            Tesseract::new_with_oem(datapath, Some(lang), tesseract::OcrEngineMode::LstmOnly)
+                .map_err(|_| init_err())?;
+        // Tesseract's own diagnostics go to stderr by default; our errors say what matters.
+        tess.set_variable("debug_file", "/dev/null")
+            .map_err(|_| init_err())
+    }
+
+    /// The language string this engine was started with.
+    pub fn language(&self) -> &str {
+        &self.lang
+    }
+
+    /// Recognises a grayscale image; `name` labels errors.
+    pub fn recognize(&mut self, image: &GrayImage, psm: Psm, name: &Path) -> Result<Vec<RawWord>> {
+        let fail = |detail: String| OcrError::Recognition {
+            path: name.to_path_buf(),
+            detail,
+        };
+        let (w, h) = image.dimensions();
+        let (wi, hi) = (
+            i32::try_from(w).map_err(|_| fail("image too wide".into()))?,
+            i32::try_from(h).map_err(|_| fail("image too tall".into()))?,
+        );
+        let tess = match self.tess.take() {
+            Some(t) => t,
+            None => Self::start(&self.lang, self.datapath.as_deref())?,
+        };
+        // The crate's builder methods consume the engine; on failure it is rebuilt next time.
+        let mut tess = tess
+            .set_frame(image.as_raw(), wi, hi, 1, wi)
+            .map_err(|e| fail(e.to_string()))?
+            .set_source_resolution(300);
+        tess.set_page_seg_mode(psm.to_tesseract());
+        let mut tess = tess.recognize().map_err(|e| fail(e.to_string()))?;
+        let tsv = tess.get_tsv_text(0).map_err(|e| fail(e.to_string()))?;
+        self.tess = Some(tess);
+        Ok(parse_tsv(&tsv))
+    }
+
+    /// Detects how far the text is turned: the clockwise rotation (0, 90, 180, 270) that makes it
+    /// upright, with Tesseract's confidence; `None` when OSD data is missing or finds no text.
+    pub fn detect_orientation(&mut self, image: &GrayImage) -> Option<(u16, f32)> {
+        if !self.osd_tried {
+            self.osd_tried = true;
+            self.osd = Osd::new(self.datapath.as_deref());
+        }
+        self.osd.as_mut()?.detect(image)
+    }
+}
+
+/// Parses Tesseract's TSV output into words.
+fn parse_tsv(tsv: &str) -> Vec<RawWord> {
+    tsv.lines()
+        .filter_map(|row| {
+            let cols: Vec<&str> = row.splitn(12, '\t').collect();
+            if cols.len() != 12 || cols[0] != "5" {
+                return None;
+            }
+            let num = |i: usize| cols[i].trim().parse::<u32>().ok();
+            let text = cols[11].trim();
+            if text.is_empty() {
+                return None;
+            }
+            Some(RawWord {
+                block: num(2)?,
+                paragraph: num(3)?,
+                line: num(4)?,
+                text: text.to_owned(),
+                bbox: BBox::new(num(6)?, num(7)?, num(8)?, num(9)?),
+                confidence: cols[10].trim().parse::<f32>().ok()?.clamp(0.0, 100.0),
+            })
+        })
+        .collect()
+}
+
+/// A second Tesseract handle loaded with the `osd` model, for orientation detection.
+///
+/// The high-level `tesseract` crate does not wrap `DetectOrientationScript`, so this talks to the
+/// C API through `tesseract-sys` directly.
+struct Osd(*mut tesseract_sys::TessBaseAPI);
+
+// SAFETY: a TessBaseAPI handle may move between threads; it is only used through `&mut self`.
+unsafe impl Send for Osd {}
+
+impl Osd {
+    fn new(datapath: Option<&str>) -> Option<Osd> {
+        let datapath = datapath.map(CString::new).transpose().ok()?;
+        let lang = c"osd";
+        // SAFETY: create returns a fresh handle, owned by `Osd` and freed in Drop.
+        let handle = unsafe { tesseract_sys::TessBaseAPICreate() };
+        if handle.is_null() {
+            return None;
+        }
+        let osd = Osd(handle);
+        let dp = datapath.as_deref().map_or(std::ptr::null(), CStr::as_ptr);
+        // SAFETY: handle is valid; the strings outlive the call.
+        let rc = unsafe { tesseract_sys::TessBaseAPIInit3(osd.0, dp, lang.as_ptr()) };
+        if rc != 0 {
+            return None;
+        }
+        // SAFETY: handle is valid and initialised; both strings are NUL-terminated literals.
+        unsafe {
+            tesseract_sys::TessBaseAPISetVariable(
+                osd.0,
+                c"debug_file".as_ptr(),
+                c"/dev/null".as_ptr(),
+            );
+        }
+        Some(osd)
+    }
+
+    fn detect(&mut self, image: &GrayImage) -> Option<(u16, f32)> {
+        let (w, h) = image.dimensions();
+        let (w, h) = (i32::try_from(w).ok()?, i32::try_from(h).ok()?);
+        let mut deg: i32 = 0;
+        let mut conf: f32 = 0.0;
+        let mut script: *const std::os::raw::c_char = std::ptr::null();
+        let mut script_conf: f32 = 0.0;
+        // SAFETY: the buffer holds h rows of w bytes and lives until after the call; the
+        // out-pointers point to live locals.
+        let ok = unsafe {
+            tesseract_sys::TessBaseAPISetImage(self.0, image.as_raw().as_ptr(), w, h, 1, w);
+            tesseract_sys::TessBaseAPISetSourceResolution(self.0, 300);
+            let ok = tesseract_sys::TessBaseAPIDetectOrientationScript(
+                self.0,
+                &mut deg,
+                &mut conf,
+                &mut script,
+                &mut script_conf,
+            );
+            tesseract_sys::TessBaseAPIClear(self.0);
+            ok
+        };
+        if ok == 0 {
+            return None;
+        }
+        // Tesseract reports the text's orientation counter-clockwise; turning the image
+        // clockwise by that angle makes it upright.
+        let rotation = u16::try_from(deg.rem_euclid(360)).ok()?;
+        Some((rotation, conf))
+    }
+}
+
+impl Drop for Osd {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from TessBaseAPICreate and is freed exactly once.
+        unsafe {
+            tesseract_sys::TessBaseAPIEnd(self.0);
+            tesseract_sys::TessBaseAPIDelete(self.0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_are_validated() {
+        for ok in ["eng", "fra", "eng+deu", "chi_sim", "eng+chi_tra"] {
+            assert!(validate_language(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "+", "eng+", "../etc", "en g", "fra;rm"] {
+            assert!(validate_language(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn psm_rejects_non_recognition_modes() {
+        assert!(Psm::new(0).is_none() && Psm::new(2).is_none() && Psm::new(14).is_none());
+        assert_eq!(Psm::new(6), Some(Psm::SINGLE_BLOCK));
+    }
+
+    #[test]
+    fn tsv_rows_become_words() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                   1\t1\t0\t0\t0\t0\t0\t0\t100\t50\t-1\t\n\
+                   5\t1\t1\t1\t1\t1\t10\t5\t30\t12\t96.5\tBonjour\n\
+                   5\t1\t1\t1\t1\t2\t45\t5\t20\t12\t88\t \n\
+                   5\t1\t2\t1\t1\t1\t10\t30\t25\t12\t71.25\tà tous\n";
+        let words = parse_tsv(tsv);
+        assert_eq!(words.len(), 2);
+        assert_eq!(words[0].text, "Bonjour");
+        assert_eq!(words[0].bbox, BBox::new(10, 5, 30, 12));
+        assert_eq!(words[1].block, 2);
+        assert_eq!(words[1].text, "à tous");
+        assert!((words[1].confidence - 71.25).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,184 @@
+//! The recognised text of one image: blocks of lines of words, each with its box and confidence.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::geometry::BBox;
+
+/// One recognised word.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Word {
+    /// The word's text.
+    pub text: String,
+    /// Its box in source-image pixels (the image as shown, EXIF orientation applied).
+    pub bbox: BBox,
+    /// Tesseract's confidence, 0 to 100.
+    pub confidence: f32,
+}
+
+/// One line of text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    /// The line's box in source-image pixels.
+    pub bbox: BBox,
+    /// Its words, left to right.
+    pub words: Vec<Word>,
+}
+
+/// One block of text (a paragraph, a heading, a table cell...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Block {
+    /// The block's box in source-image pixels.
+    pub bbox: BBox,
+    /// Its lines, top to bottom.
+    pub lines: Vec<Line>,
+}
+
+/// What preprocessing did to the image before recognition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Preprocessing {
+    /// The EXIF orientation tag found in the file (1 to 8), if any.
+    pub exif_orientation: Option<u8>,
+    /// Clockwise quarter-turn rotation applied to make the text upright, in degrees (0, 90, 180, 270).
+    pub rotation: u16,
+    /// Small-angle rotation applied to straighten the text lines, in degrees.
+    pub deskew: f32,
+    /// Scale factor applied to the image (processed size / source size).
+    pub scale: f32,
+    /// The part of the source image kept after cropping away borders.
+    pub crop: Option<BBox>,
+    /// Width of the image handed to Tesseract.
+    pub processed_width: u32,
+    /// Height of the image handed to Tesseract.
+    pub processed_height: u32,
+    /// Names of the steps that ran, in order.
+    pub steps: Vec<String>,
+}
+
+/// The recognised text of one image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    /// The image file this page was read from, if it came from a file.
+    pub source: Option<PathBuf>,
+    /// Width of the source image in pixels (EXIF orientation applied).
+    pub width: u32,
+    /// Height of the source image in pixels (EXIF orientation applied).
+    pub height: u32,
+    /// The Tesseract languages used, such as `fra` or `eng+deu`.
+    pub language: String,
+    /// The text blocks in reading order.
+    pub blocks: Vec<Block>,
+    /// What preprocessing did.
+    pub preprocessing: Preprocessing,
+}
+
+impl Page {
+    /// The plain text: words joined by spaces, lines by newlines, blocks by blank lines.
+    pub fn text(&self) -> String {
+        let blocks: Vec<String> = self
+            .blocks
+            .iter()
+            .map(|b| {
+                b.lines
+                    .iter()
+                    .map(|l| {
+                        l.words
+                            .iter()
+                            .map(|w| w.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .filter(|b| !b.trim().is_empty())
+            .collect();
+        let mut text = blocks.join("\n\n");
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text
+    }
+
+    /// All words in reading order.
+    pub fn words(&self) -> impl Iterator<Item = &Word> {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.lines.iter())
+            .flat_map(|l| l.words.iter())
+    }
+
+    /// How many words were recognised.
+    pub fn word_count(&self) -> usize {
+        self.words().count()
+    }
+
+    /// The mean word confidence (0 to 100), or `None` when no word was found.
+    pub fn mean_confidence(&self) -> Option<f32> {
+        let (n, sum) = self
+            .words()
+            .fold((0usize, 0f32), |(n, s), w| (n + 1, s + w.confidence));
+        (n > 0).then(|| sum / n as f32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(t: &str, c: f32) -> Word {
+        Word {
+            text: t.into(),
+            bbox: BBox::default(),
+            confidence: c,
+        }
+    }
+
+    fn page() -> Page {
+        let line = |ws: Vec<Word>| Line {
+            bbox: BBox::default(),
+            words: ws,
+        };
+        Page {
+            source: None,
+            width: 10,
+            height: 10,
+            language: "eng".into(),
+            blocks: vec![
+                Block {
+                    bbox: BBox::default(),
+                    lines: vec![
+                        line(vec![word("Hello", 90.0), word("world", 80.0)]),
+                        line(vec![word("again", 70.0)]),
+                    ],
+                },
+                Block {
+                    bbox: BBox::default(),
+                    lines: vec![line(vec![word("Bye", 60.0)])],
+                },
+            ],
+            preprocessing: Preprocessing::default(),
+        }
+    }
+
+    #[test]
+    fn text_joins_words_lines_blocks() {
+        assert_eq!(page().text(), "Hello world\nagain\n\nBye\n");
+    }
+
+    #[test]
+    fn counts_and_confidence() {
+        let p = page();
+        assert_eq!(p.word_count(), 4);
+        assert_eq!(p.mean_confidence(), Some(75.0));
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let p = page();
+        let json = serde_json::to_string(&p).expect("serialise");
+        let back: Page = serde_json::from_str(&json).expect("parse");
+        assert_eq!(p, back);
+    }
+}

@@ -1,0 +1,88 @@
+//! Adaptive binarisation: black ink on white paper, robust to uneven lighting.
+
+use image::{GrayImage, Luma};
+
+use super::illumination::{integral, rect_sum};
+
+/// Sauvola thresholding: a pixel is ink when it is darker than `mean * (1 + k * (sd / 128 - 1))`
+/// over a `window`-sized square around it. Returns 0 for ink and 255 for paper.
+pub fn sauvola(image: &GrayImage, window: u32, k: f32) -> GrayImage {
+    let (w, h) = image.dimensions();
+    let stride = w as usize + 1;
+    let sum = integral(image);
+    let sq = integral_squared(image);
+    let r = i64::from(window.max(3) / 2);
+    let mut out = GrayImage::new(w, h);
+    for y in 0..i64::from(h) {
+        let (y0, y1) = ((y - r).max(0), (y + r + 1).min(i64::from(h)));
+        for x in 0..i64::from(w) {
+            let (x0, x1) = ((x - r).max(0), (x + r + 1).min(i64::from(w)));
+            let n = ((x1 - x0) * (y1 - y0)) as f64;
+            let s = rect_sum(&sum, stride, x0, y0, x1, y1) as f64;
+            let s2 = rect_sum(&sq, stride, x0, y0, x1, y1) as f64;
+            let mean = s / n;
+            let sd = (s2 / n - mean * mean).max(0.0).sqrt();
+            let t = mean * (1.0 + f64::from(k) * (sd / 128.0 - 1.0));
+            let v = image.get_pixel(x as u32, y as u32).0[0];
+            out.put_pixel(
+                x as u32,
+                y as u32,
+                Luma([if f64::from(v) <= t { 0 } else { 255 }]),
+            );
+        }
+    }
+    out
+}
+
+fn integral_squared(image: &GrayImage) -> Vec<u64> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let mut ii = vec![0u64; (w + 1) * (h + 1)];
+    let raw = image.as_raw();
+    for y in 0..h {
+        let mut row = 0u64;
+        for x in 0..w {
+            let v = u64::from(raw[y * w + x]);
+            row += v * v;
+            ii[(y + 1) * (w + 1) + x + 1] = ii[y * (w + 1) + x + 1] + row;
+        }
+    }
+    ii
+}
+
+/// Removes salt-and-pepper noise with a median filter of the given radius.
+pub fn denoise(image: &GrayImage, radius: u32) -> GrayImage {
+    imageproc::filter::median_filter(image, radius, radius)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ink_on_gradient_paper_is_separated() {
+        // Paper from 100 (shadow) to 230, ink 60 darker than the paper wherever it is.
+        let img = GrayImage::from_fn(300, 60, |x, y| {
+            let paper = 100 + (x * 130 / 300) as u8;
+            let ink = (20..26).contains(&(x % 50)) && (10..50).contains(&y);
+            Luma([if ink { paper - 60 } else { paper }])
+        });
+        let bin = sauvola(&img, 25, 0.2);
+        assert_eq!(bin.get_pixel(22, 30).0[0], 0, "ink in the shadow");
+        assert_eq!(bin.get_pixel(272, 30).0[0], 0, "ink in the light");
+        assert_eq!(bin.get_pixel(5, 30).0[0], 255, "paper in the shadow");
+        assert_eq!(bin.get_pixel(290, 30).0[0], 255, "paper in the light");
+    }
+
+    #[test]
+    fn blank_paper_stays_white() {
+        let img = GrayImage::from_pixel(50, 50, Luma([200]));
+        assert!(sauvola(&img, 15, 0.3).pixels().all(|p| p.0[0] == 255));
+    }
+
+    #[test]
+    fn median_removes_specks() {
+        let mut img = GrayImage::from_pixel(9, 9, Luma([255]));
+        img.put_pixel(4, 4, Luma([0]));
+        assert_eq!(denoise(&img, 1).get_pixel(4, 4).0[0], 255);
+    }
+}

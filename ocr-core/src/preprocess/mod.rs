@@ -1,0 +1,468 @@
+//! Preparing a photo or scan for Tesseract: grayscale, orientation, deskew, crop, scale,
+//! illumination, binarisation and denoising, each a small step of its own.
+//!
+//! The pipeline first *measures* a small copy of the page (line direction, skew, letter size, where
+//! the text is), then resamples the full-resolution image once, combining crop, rotation and scale
+//! into one affine map. That map is kept, so every word box can be carried back to source pixels.
+
+pub mod binarize;
+pub mod gray;
+pub mod illumination;
+pub mod layout;
+
+use image::imageops::{FilterType, resize};
+use image::{GrayImage, Luma};
+use imageproc::geometric_transformations::{Border, Interpolation, warp_into_with};
+use serde::{Deserialize, Serialize};
+
+pub use gray::GrayMode;
+
+use crate::geometry::{Affine, BBox};
+use crate::load::LoadedImage;
+use crate::page::Preprocessing;
+
+/// Long side of the copy the pipeline measures the page on.
+const ANALYSIS_SIDE: u32 = 1600;
+
+/// Something that can tell how far a page is turned: the clockwise quarter-turn (0, 90, 180, 270)
+/// that makes it upright, and how sure it is.
+pub trait DetectOrientation {
+    /// Detects the orientation of an image, or `None` when it cannot tell.
+    fn detect(&mut self, image: &GrayImage) -> Option<(u16, f32)>;
+}
+
+impl DetectOrientation for crate::engine::Engine {
+    fn detect(&mut self, image: &GrayImage) -> Option<(u16, f32)> {
+        self.detect_orientation(image)
+    }
+}
+
+/// Sauvola binarisation settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Sauvola {
+    /// Window side as a multiple of the letter size.
+    pub window: f32,
+    /// Sensitivity; higher keeps less ink.
+    pub k: f32,
+}
+
+/// Which preprocessing steps run, and their settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Pipeline {
+    /// How colour becomes gray.
+    pub gray: GrayMode,
+    /// Detect and undo quarter turns (0/90/180/270).
+    pub orient: bool,
+    /// Straighten text lines tilted up to this many degrees; `None` leaves them.
+    pub deskew: Option<f32>,
+    /// Crop away everything around the text (page edges, desk, fingers).
+    pub crop: bool,
+    /// Scale so the median letter is this many pixels tall; `None` keeps the size.
+    pub letter_size: Option<u32>,
+    /// Flatten uneven lighting and paper tint.
+    pub normalize: bool,
+    /// Binarise before recognition; `None` hands Tesseract the gray image.
+    pub binarize: Option<Sauvola>,
+    /// Median filter radius; `None` or 0 skips it.
+    pub denoise: Option<u32>,
+    /// Upper bound on the processed image's pixel count, to bound memory and time.
+    pub max_pixels: u64,
+}
+
+impl Default for Pipeline {
+    fn default() -> Self {
+        Self::photo()
+    }
+}
+
+impl Pipeline {
+    /// The default, tuned for phone photos and scans of printed pages.
+    pub fn photo() -> Self {
+        Self {
+            gray: GrayMode::Darkest,
+            orient: true,
+            deskew: Some(15.0),
+            crop: true,
+            letter_size: Some(30),
+            normalize: true,
+            binarize: None,
+            denoise: None,
+            max_pixels: 24_000_000,
+        }
+    }
+
+    /// No preprocessing: the image goes to Tesseract as it is, in gray.
+    pub fn none() -> Self {
+        Self {
+            gray: GrayMode::Luma,
+            orient: false,
+            deskew: None,
+            crop: false,
+            letter_size: None,
+            normalize: false,
+            binarize: None,
+            denoise: None,
+            max_pixels: u64::MAX,
+        }
+    }
+
+    /// A short, stable fingerprint of the settings, for cache keys.
+    pub fn fingerprint(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Runs the pipeline on a loaded image.
+    pub fn run(
+        &self,
+        loaded: &LoadedImage,
+        orient: Option<&mut dyn DetectOrientation>,
+    ) -> Prepared {
+        let gray = gray::to_gray(&loaded.image, self.gray);
+        let (w, h) = gray.dimensions();
+        let mut report = Preprocessing {
+            exif_orientation: loaded.exif_orientation,
+            scale: 1.0,
+            steps: vec![format!("gray:{:?}", self.gray).to_lowercase()],
+            ..Preprocessing::default()
+        };
+
+        let m = self.measure(&gray);
+        let letter = m.as_ref().and_then(|m| m.letter_size);
+
+        // Geometry: crop, deskew and scale in one resampling.
+        let crop = if self.crop {
+            m.as_ref().and_then(|m| m.text_bounds)
+        } else {
+            None
+        };
+        let skew = match (self.deskew, m.as_ref().and_then(|m| m.skew)) {
+            (Some(max), Some(s)) if s.abs() >= 0.2 && s.abs() <= max => s,
+            _ => 0.0,
+        };
+        let mut scale = match (self.letter_size, letter) {
+            (Some(target), Some(size)) if size > 0.0 => (target as f32 / size).clamp(0.25, 4.0),
+            _ => 1.0,
+        };
+        let region = crop.unwrap_or(BBox::new(0, 0, w, h));
+        let area = f64::from(region.width) * f64::from(region.height) * f64::from(scale).powi(2);
+        if area > self.max_pixels as f64 {
+            scale *= (self.max_pixels as f64 / area).sqrt() as f32;
+        }
+        let (mut image, mut to_source) = resample(&gray, region, skew, scale);
+        if let Some(c) = crop {
+            report.crop = Some(c);
+            report.steps.push("crop".into());
+        }
+        if skew != 0.0 {
+            report.deskew = skew;
+            report.steps.push(format!("deskew:{skew:.1}"));
+        }
+        if (scale - 1.0).abs() > 1e-3 {
+            report.steps.push(format!("scale:{scale:.2}"));
+        }
+        report.scale = scale;
+
+        let letter_out = letter.map_or(30.0, |l| l * scale);
+        if self.normalize {
+            image = illumination::normalize_illumination(&image, (letter_out * 3.0) as u32);
+            report.steps.push("normalize".into());
+        }
+
+        if self.orient {
+            let vertical = m.as_ref().is_some_and(|m| m.vertical);
+            let detected = orient.and_then(|d| d.detect(&image));
+            let rotation = choose_rotation(vertical, detected);
+            if rotation != 0 {
+                let (rotated, map) = rotate_quarter(&image, rotation);
+                image = rotated;
+                to_source = map.then(to_source);
+            }
+            report.rotation = rotation;
+            report.steps.push(format!("orient:{rotation}"));
+        }
+
+        if let Some(sv) = self.binarize {
+            let window = ((letter_out * sv.window) as u32).max(15) | 1;
+            image = binarize::sauvola(&image, window, sv.k);
+            report.steps.push("binarize".into());
+        }
+        if let Some(r) = self.denoise.filter(|&r| r > 0) {
+            image = binarize::denoise(&image, r);
+            report.steps.push(format!("denoise:{r}"));
+        }
+        report.processed_width = image.width();
+        report.processed_height = image.height();
+        Prepared {
+            image,
+            to_source,
+            report,
+        }
+    }
+
+    fn measure(&self, gray: &GrayImage) -> Option<Measurements> {
+        if !(self.orient || self.deskew.is_some() || self.crop || self.letter_size.is_some()) {
+            return None;
+        }
+        Some(measure(gray, self.deskew.unwrap_or(0.0).max(2.0)))
+    }
+}
+
+/// What measuring the page found, in source pixels and degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measurements {
+    /// The text lines run top to bottom rather than left to right.
+    pub vertical: bool,
+    /// The lines' tilt from horizontal (or vertical), in degrees.
+    pub skew: Option<f32>,
+    /// Median letter size across the lines, in source pixels.
+    pub letter_size: Option<f32>,
+    /// Where the text is, with a margin.
+    pub text_bounds: Option<BBox>,
+}
+
+/// Measures line direction, skew, letter size and text bounds on a small copy of the page.
+pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
+    let (w, h) = gray.dimensions();
+    let k = (ANALYSIS_SIDE as f32 / w.max(h) as f32).min(1.0);
+    let (sw, sh) = (
+        ((w as f32 * k) as u32).max(1),
+        ((h as f32 * k) as u32).max(1),
+    );
+    let small = if k < 1.0 {
+        resize(gray, sw, sh, FilterType::Triangle)
+    } else {
+        gray.clone()
+    };
+    let flat = illumination::normalize_illumination(&small, sw.max(sh) / 25);
+    let bin = binarize::sauvola(&flat, 31, 0.2);
+    let letters = layout::letter_like(&layout::blobs(&bin), sw, sh);
+    let angle = layout::line_angle(&letters, max_skew);
+    let vertical = angle.is_some_and(|a| a > 45.0);
+    let skew = angle.map(|a| if vertical { a - 90.0 } else { a });
+    let size = layout::letter_size(&letters, vertical);
+    let bounds = size.and_then(|s| layout::text_bounds(&letters, s, s * 4, sw, sh));
+    let up = |v: u32| (v as f32 / k).round() as u32;
+    Measurements {
+        vertical,
+        skew,
+        letter_size: size.map(|s| s as f32 / k),
+        text_bounds: bounds.map(|b| {
+            let (x, y) = (up(b.x).min(w - 1), up(b.y).min(h - 1));
+            BBox::new(
+                x,
+                y,
+                up(b.width).min(w - x).max(1),
+                up(b.height).min(h - y).max(1),
+            )
+        }),
+    }
+}
+
+/// The quarter turn to apply, from the line direction and the detector's answer.
+fn choose_rotation(vertical: bool, detected: Option<(u16, f32)>) -> u16 {
+    match detected {
+        Some((r, _)) if vertical == (r == 90 || r == 270) => r,
+        // The detector disagrees with the geometry (or is silent): for horizontal lines upright is
+        // the likeliest; for vertical ones a clockwise turn is (phones mostly shoot that way).
+        _ if vertical => 90,
+        _ => 0,
+    }
+}
+
+/// An image ready for Tesseract, and the map from its pixels back to the source image's.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The processed grayscale image.
+    pub image: GrayImage,
+    /// Maps processed-image coordinates to source-image coordinates.
+    pub to_source: Affine,
+    /// What was done.
+    pub report: Preprocessing,
+}
+
+/// Crops `region`, rotates by `skew` degrees and scales by `scale` in one bilinear resampling.
+pub fn resample(gray: &GrayImage, region: BBox, skew: f32, scale: f32) -> (GrayImage, Affine) {
+    let a = f64::from(skew).to_radians();
+    let s = f64::from(scale);
+    let (x0, y0) = (f64::from(region.x), f64::from(region.y));
+    let (x1, y1) = (x0 + f64::from(region.width), y0 + f64::from(region.height));
+    // Corners of the region in the frame turned by -a, where the lines run straight.
+    let back = Affine::rotate(-a);
+    let pts = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)].map(|(x, y)| back.apply(x, y));
+    let min_x = pts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
+    let max_x = pts.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    let min_y = pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let max_y = pts.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+    let ow = (((max_x - min_x) * s).round() as u32).max(1);
+    let oh = (((max_y - min_y) * s).round() as u32).max(1);
+    let to_source = Affine::scale(1.0 / s, 1.0 / s)
+        .then(Affine::translate(min_x, min_y))
+        .then(Affine::rotate(a));
+
+    if a == 0.0 && (s - 1.0).abs() < 1e-6 {
+        let img = image::imageops::crop_imm(gray, region.x, region.y, region.width, region.height)
+            .to_image();
+        return (img, Affine::translate(x0, y0));
+    }
+    if a == 0.0 {
+        let cropped =
+            image::imageops::crop_imm(gray, region.x, region.y, region.width, region.height);
+        let img = resize(&cropped.to_image(), ow, oh, FilterType::Triangle);
+        let sx = f64::from(region.width) / f64::from(ow);
+        let sy = f64::from(region.height) / f64::from(oh);
+        return (img, Affine::scale(sx, sy).then(Affine::translate(x0, y0)));
+    }
+    // Shrinking a lot with bilinear sampling aliases thin strokes: shrink first, then turn.
+    let (src, pre) = if s < 0.75 {
+        let (sw, sh) = (
+            ((f64::from(gray.width()) * s).round() as u32).max(1),
+            ((f64::from(gray.height()) * s).round() as u32).max(1),
+        );
+        let sx = f64::from(gray.width()) / f64::from(sw);
+        let sy = f64::from(gray.height()) / f64::from(sh);
+        (
+            resize(gray, sw, sh, FilterType::Triangle),
+            Some(Affine::scale(sx, sy)),
+        )
+    } else {
+        (gray.clone(), None)
+    };
+    let sample = match pre {
+        // Coordinates in `src` are source coordinates divided by the shrink factors.
+        Some(p) => to_source.then(Affine::scale(1.0 / p.m[0], 1.0 / p.m[4])),
+        None => to_source,
+    };
+    let mut out = GrayImage::new(ow, oh);
+    warp_into_with(
+        &src,
+        |x, y| {
+            let (sx, sy) = sample.apply(f64::from(x), f64::from(y));
+            (sx as f32, sy as f32)
+        },
+        Interpolation::Bilinear,
+        Border::Constant(Luma([255])),
+        &mut out,
+    );
+    (out, to_source)
+}
+
+/// Turns an image clockwise by 90, 180 or 270 degrees; returns it with the map from its pixels
+/// back to the unturned image's.
+pub fn rotate_quarter(image: &GrayImage, clockwise: u16) -> (GrayImage, Affine) {
+    let (w, h) = (f64::from(image.width()), f64::from(image.height()));
+    match clockwise {
+        90 => (
+            image::imageops::rotate90(image),
+            Affine {
+                m: [0.0, 1.0, 0.0, -1.0, 0.0, h],
+            },
+        ),
+        180 => (
+            image::imageops::rotate180(image),
+            Affine {
+                m: [-1.0, 0.0, w, 0.0, -1.0, h],
+            },
+        ),
+        270 => (
+            image::imageops::rotate270(image),
+            Affine {
+                m: [0.0, -1.0, w, 1.0, 0.0, 0.0],
+            },
+        ),
+        _ => (image.clone(), Affine::IDENTITY),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(w: u32, h: u32) -> GrayImage {
+        let mut img = GrayImage::from_pixel(w, h, Luma([255]));
+        img.put_pixel(2, 1, Luma([0]));
+        img
+    }
+
+    #[test]
+    fn quarter_turn_maps_back() {
+        let img = marked(10, 6);
+        for rot in [90u16, 180, 270] {
+            let (r, map) = rotate_quarter(&img, rot);
+            let (x, y) = r
+                .enumerate_pixels()
+                .find(|p| p.2.0[0] == 0)
+                .map(|p| (p.0, p.1))
+                .expect("mark");
+            // Map the centre of the marked pixel back.
+            let (sx, sy) = map.apply(f64::from(x) + 0.5, f64::from(y) + 0.5);
+            assert_eq!((sx.floor(), sy.floor()), (2.0, 1.0), "rotation {rot}");
+        }
+    }
+
+    #[test]
+    fn resample_crop_and_scale_map_back() {
+        let mut img = GrayImage::from_pixel(200, 100, Luma([255]));
+        for y in 40..50 {
+            for x in 120..140 {
+                img.put_pixel(x, y, Luma([0]));
+            }
+        }
+        let (out, map) = resample(&img, BBox::new(100, 20, 80, 60), 0.0, 2.0);
+        assert_eq!(out.dimensions(), (160, 120));
+        let (sx, sy) = map.apply(80.0, 50.0);
+        assert!((sx - 140.0).abs() < 1e-6 && (sy - 45.0).abs() < 1e-6);
+        assert!(out.get_pixel(60, 50).0[0] < 50);
+    }
+
+    #[test]
+    fn resample_rotation_straightens() {
+        // A dark dot at (150, 60) in a 200x100 image; after turning by 10 degrees its processed
+        // position maps back to it.
+        let mut img = GrayImage::from_pixel(200, 100, Luma([255]));
+        for y in 58..63 {
+            for x in 148..153 {
+                img.put_pixel(x, y, Luma([0]));
+            }
+        }
+        let (out, map) = resample(&img, BBox::new(0, 0, 200, 100), 10.0, 1.0);
+        let dark: Vec<(u32, u32)> = out
+            .enumerate_pixels()
+            .filter(|p| p.2.0[0] < 60)
+            .map(|p| (p.0, p.1))
+            .collect();
+        assert!(!dark.is_empty());
+        let (cx, cy) = dark.iter().fold((0.0, 0.0), |a, p| {
+            (a.0 + f64::from(p.0), a.1 + f64::from(p.1))
+        });
+        let n = dark.len() as f64;
+        let (sx, sy) = map.apply(cx / n + 0.5, cy / n + 0.5);
+        assert!(
+            (sx - 150.5).abs() < 1.5 && (sy - 60.5).abs() < 1.5,
+            "{sx},{sy}"
+        );
+    }
+
+    #[test]
+    fn rotation_choice_follows_geometry() {
+        assert_eq!(choose_rotation(false, Some((180, 5.0))), 180);
+        assert_eq!(choose_rotation(false, Some((90, 5.0))), 0);
+        assert_eq!(choose_rotation(true, Some((270, 5.0))), 270);
+        assert_eq!(choose_rotation(true, Some((0, 5.0))), 90);
+        assert_eq!(choose_rotation(true, None), 90);
+        assert_eq!(choose_rotation(false, None), 0);
+    }
+
+    #[test]
+    fn none_pipeline_changes_nothing_but_colour() {
+        let img = image::DynamicImage::ImageLuma8(marked(40, 30));
+        let loaded = LoadedImage {
+            image: img,
+            exif_orientation: None,
+        };
+        let p = Pipeline::none().run(&loaded, None);
+        assert_eq!(p.image, marked(40, 30));
+        assert_eq!(p.to_source, Affine::translate(0.0, 0.0));
+        assert_eq!(p.report.rotation, 0);
+    }
+}
