@@ -53,6 +53,33 @@ impl Default for Psm {
     }
 }
 
+/// Makes Tesseract's OpenMP parallel regions run on the calling thread only.
+///
+/// Debian's libtesseract is built with OpenMP, whose worker threads spin while they wait: on a
+/// busy machine that triples the wall time of a page, and a batch already keeps every core busy
+/// with one engine per thread. `OMP_THREAD_LIMIT=1` would do the same, but the OpenMP runtime reads
+/// it when it is loaded, before `main`; this works at run time. Returns whether an OpenMP runtime
+/// was found. Called by [`Engine::new`]; idempotent.
+pub fn limit_openmp_threads() -> bool {
+    static DONE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *DONE.get_or_init(|| {
+        if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
+            return true; // the user chose
+        }
+        // SAFETY: dlsym with RTLD_DEFAULT only looks the symbol up in the loaded objects; the
+        // OpenMP API function has the signature `void omp_set_max_active_levels(int)`.
+        unsafe {
+            let sym = libc::dlsym(libc::RTLD_DEFAULT, c"omp_set_max_active_levels".as_ptr());
+            if sym.is_null() {
+                return false;
+            }
+            let f: extern "C" fn(libc::c_int) = std::mem::transmute(sym);
+            f(0);
+        }
+        true
+    })
+}
+
 /// Checks a Tesseract language string such as `eng`, `fra` or `eng+deu`.
 pub fn validate_language(lang: &str) -> Result<()> {
     let ok = !lang.is_empty()
@@ -106,6 +133,7 @@ impl Engine {
     /// or Tesseract's default location.
     pub fn new(lang: &str, datapath: Option<&Path>) -> Result<Engine> {
         validate_language(lang)?;
+        limit_openmp_threads();
         let datapath = datapath.map(|p| p.to_string_lossy().into_owned());
         let tess = Self::start(lang, datapath.as_deref())?;
         Ok(Engine {
@@ -259,9 +287,10 @@ impl Osd {
         if ok == 0 {
             return None;
         }
-        // Tesseract reports the text's orientation counter-clockwise; turning the image
-        // clockwise by that angle makes it upright.
-        let rotation = u16::try_from(deg.rem_euclid(360)).ok()?;
+        // Tesseract reports how far the text is turned counter-clockwise... from the reader's
+        // view, i.e. the clockwise turn already applied to the page; undoing it is the rest of
+        // the circle.
+        let rotation = u16::try_from((360 - deg.rem_euclid(360)) % 360).ok()?;
         Some((rotation, conf))
     }
 }

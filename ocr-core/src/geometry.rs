@@ -1,4 +1,4 @@
-//! Boxes and the affine maps that carry them from processed-image pixels back to source pixels.
+//! Boxes and the projective maps that carry them from processed-image pixels back to source pixels.
 
 use serde::{Deserialize, Serialize};
 
@@ -41,67 +41,99 @@ impl BBox {
     }
 }
 
-/// A 2-D affine map `(x, y) -> (a*x + b*y + c, d*x + e*y + f)`.
+/// A 2-D projective map (homography): `(x, y) -> ((a*x + b*y + c) / w, (d*x + e*y + f) / w)` with
+/// `w = g*x + h*y + i`. Transform maps (shift, scale, rotation) are the special case `g = h = 0`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Affine {
-    /// Row-major coefficients `[a, b, c, d, e, f]`.
-    pub m: [f64; 6],
+pub struct Transform {
+    /// Row-major coefficients `[a, b, c, d, e, f, g, h, i]`.
+    pub m: [f64; 9],
 }
 
-impl Default for Affine {
+impl Default for Transform {
     fn default() -> Self {
         Self::IDENTITY
     }
 }
 
-impl Affine {
+impl Transform {
     /// The map that changes nothing.
-    pub const IDENTITY: Affine = Affine {
-        m: [1.0, 0.0, 0.0, 0.0, 1.0, 0.0],
+    pub const IDENTITY: Transform = Transform {
+        m: [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
     };
+
+    /// An affine map from its six coefficients `[a, b, c, d, e, f]`.
+    pub const fn affine(a: [f64; 6]) -> Self {
+        Transform {
+            m: [a[0], a[1], a[2], a[3], a[4], a[5], 0.0, 0.0, 1.0],
+        }
+    }
 
     /// A shift by `(dx, dy)`.
     pub fn translate(dx: f64, dy: f64) -> Self {
-        Affine {
-            m: [1.0, 0.0, dx, 0.0, 1.0, dy],
-        }
+        Self::affine([1.0, 0.0, dx, 0.0, 1.0, dy])
     }
 
     /// A scaling by `sx` horizontally and `sy` vertically.
     pub fn scale(sx: f64, sy: f64) -> Self {
-        Affine {
-            m: [sx, 0.0, 0.0, 0.0, sy, 0.0],
-        }
+        Self::affine([sx, 0.0, 0.0, 0.0, sy, 0.0])
     }
 
     /// A rotation by `radians` (positive turns the x axis towards the y axis) about the origin.
     pub fn rotate(radians: f64) -> Self {
         let (s, c) = radians.sin_cos();
-        Affine {
-            m: [c, -s, 0.0, s, c, 0.0],
+        Self::affine([c, -s, 0.0, s, c, 0.0])
+    }
+
+    /// The map that sends the line `a*x + b*y + 1 = 0` to infinity and is the identity to first
+    /// order at the origin: it makes lines that meet on that line parallel.
+    pub fn vanishing(a: f64, b: f64) -> Self {
+        Transform {
+            m: [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, a, b, 1.0],
         }
     }
 
     /// The map that applies `self` first and then `next`.
-    pub fn then(self, next: Affine) -> Affine {
-        let [a, b, c, d, e, f] = self.m;
-        let [p, q, r, s, t, u] = next.m;
-        Affine {
-            m: [
-                p * a + q * d,
-                p * b + q * e,
-                p * c + q * f + r,
-                s * a + t * d,
-                s * b + t * e,
-                s * c + t * f + u,
-            ],
+    pub fn then(self, next: Transform) -> Transform {
+        let a = self.m;
+        let b = next.m;
+        let mut m = [0.0; 9];
+        for r in 0..3 {
+            for c in 0..3 {
+                m[r * 3 + c] = (0..3).map(|k| b[r * 3 + k] * a[k * 3 + c]).sum();
+            }
         }
+        Transform { m }
+    }
+
+    /// The inverse map, or `None` when the map is degenerate.
+    pub fn inverse(&self) -> Option<Transform> {
+        let [a, b, c, d, e, f, g, h, i] = self.m;
+        let det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+        if det.abs() < 1e-12 {
+            return None;
+        }
+        let adj = [
+            e * i - f * h,
+            c * h - b * i,
+            b * f - c * e,
+            f * g - d * i,
+            a * i - c * g,
+            c * d - a * f,
+            d * h - e * g,
+            b * g - a * h,
+            a * e - b * d,
+        ];
+        Some(Transform {
+            m: adj.map(|v| v / det),
+        })
     }
 
     /// Where the point `(x, y)` goes.
     pub fn apply(&self, x: f64, y: f64) -> (f64, f64) {
-        let [a, b, c, d, e, f] = self.m;
-        (a * x + b * y + c, d * x + e * y + f)
+        let [a, b, c, d, e, f, g, h, i] = self.m;
+        let w = g * x + h * y + i;
+        let w = if w.abs() < 1e-12 { 1e-12 } else { w };
+        ((a * x + b * y + c) / w, (d * x + e * y + f) / w)
     }
 
     /// The bounding box, clamped to `width` x `height`, of where the corners of `bbox` go.
@@ -138,24 +170,47 @@ mod tests {
 
     #[test]
     fn then_applies_left_to_right() {
-        let m = Affine::scale(2.0, 2.0).then(Affine::translate(10.0, 0.0));
+        let m = Transform::scale(2.0, 2.0).then(Transform::translate(10.0, 0.0));
         assert_eq!(m.apply(1.0, 1.0), (12.0, 2.0));
-        let m = Affine::translate(10.0, 0.0).then(Affine::scale(2.0, 2.0));
+        let m = Transform::translate(10.0, 0.0).then(Transform::scale(2.0, 2.0));
         assert_eq!(m.apply(1.0, 1.0), (22.0, 2.0));
     }
 
     #[test]
     fn rotation_quarter_turn() {
-        let (x, y) = Affine::rotate(std::f64::consts::FRAC_PI_2).apply(1.0, 0.0);
+        let (x, y) = Transform::rotate(std::f64::consts::FRAC_PI_2).apply(1.0, 0.0);
         assert!((x - 0.0).abs() < 1e-9 && (y - 1.0).abs() < 1e-9);
     }
 
     #[test]
     fn map_bbox_scales_and_clamps() {
-        let b = Affine::scale(0.5, 0.5).map_bbox(BBox::new(10, 20, 100, 40), 1000, 1000);
+        let b = Transform::scale(0.5, 0.5).map_bbox(BBox::new(10, 20, 100, 40), 1000, 1000);
         assert_eq!(b, BBox::new(5, 10, 50, 20));
-        let b = Affine::translate(-20.0, 0.0).map_bbox(BBox::new(10, 0, 30, 5), 1000, 1000);
+        let b = Transform::translate(-20.0, 0.0).map_bbox(BBox::new(10, 0, 30, 5), 1000, 1000);
         assert_eq!(b, BBox::new(0, 0, 20, 5));
+    }
+
+    #[test]
+    fn inverse_undoes_projective_map() {
+        let m = Transform::vanishing(0.001, -0.0005)
+            .then(Transform::rotate(0.3))
+            .then(Transform::translate(5.0, -7.0));
+        let inv = m.inverse().expect("invertible");
+        let (x, y) = m.apply(120.0, 80.0);
+        let (bx, by) = inv.apply(x, y);
+        assert!((bx - 120.0).abs() < 1e-9 && (by - 80.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn vanishing_makes_converging_lines_parallel() {
+        // Two lines meeting at (-1000, 0): through (0, 100) and (0, 200).
+        let m = Transform::vanishing(1.0 / 1000.0, 0.0);
+        let slope = |y0: f64| {
+            let (ax, ay) = m.apply(0.0, y0);
+            let (bx, by) = m.apply(500.0, y0 * 1.5);
+            (by - ay) / (bx - ax)
+        };
+        assert!((slope(100.0) - slope(200.0)).abs() < 1e-9);
     }
 
     #[test]

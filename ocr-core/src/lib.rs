@@ -29,7 +29,7 @@ pub use batch::{BatchItem, BatchOptions, Progress, ocr_batch};
 pub use cache::Cache;
 pub use engine::{Engine, Psm, validate_language};
 pub use error::{OcrError, Result};
-pub use geometry::{Affine, BBox};
+pub use geometry::{BBox, Transform};
 pub use load::{LoadLimits, LoadedImage, load_bytes, load_path};
 pub use page::{Block, Line, Page, Preprocessing, Word};
 pub use preprocess::Pipeline;

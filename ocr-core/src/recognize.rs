@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{Engine, Psm, RawWord};
 use crate::error::Result;
-use crate::geometry::Affine;
+use crate::geometry::Transform;
 use crate::load::{LoadLimits, LoadedImage, load_bytes};
 use crate::page::{Block, Line, Page, Word};
 use crate::preprocess::Pipeline;
@@ -86,7 +86,7 @@ pub fn recognize_bytes(
 }
 
 /// Groups Tesseract's words into blocks (paragraphs) and lines, with boxes in source pixels.
-fn assemble(words: &[RawWord], to_source: &Affine, width: u32, height: u32) -> Vec<Block> {
+fn assemble(words: &[RawWord], to_source: &Transform, width: u32, height: u32) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut keys: Option<((u32, u32), u32)> = None;
     for raw in words {
@@ -153,7 +153,7 @@ mod tests {
             raw(1, 2, 1, "d", 0),
             raw(2, 1, 1, "e", 0),
         ];
-        let blocks = assemble(&words, &Affine::scale(2.0, 2.0), 1000, 1000);
+        let blocks = assemble(&words, &Transform::scale(2.0, 2.0), 1000, 1000);
         assert_eq!(blocks.len(), 3);
         assert_eq!(blocks[0].lines.len(), 2);
         assert_eq!(blocks[0].lines[0].words.len(), 2);

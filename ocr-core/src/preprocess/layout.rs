@@ -81,8 +81,9 @@ pub fn letter_size(letters: &[Blob], vertical_lines: bool) -> Option<u32> {
     Some(sizes[sizes.len() / 2])
 }
 
-/// The box around the letters from a third to four times the median size, grown by
-/// `margin`, clamped to the image.
+/// The box around the letters that sit among other letters (real text has neighbours within a
+/// few letter sizes; specks in shadows and page edges mostly do not), from a third to four times
+/// the median size, grown by `margin`, clamped to the image.
 pub fn text_bounds(
     letters: &[Blob],
     size: u32,
@@ -92,9 +93,37 @@ pub fn text_bounds(
 ) -> Option<BBox> {
     let lo = (size / 3).max(1);
     let hi = size * 4;
-    let mut it = letters
+    let sized: Vec<&Blob> = letters
         .iter()
-        .filter(|b| (lo..=hi).contains(&b.bbox.height.max(b.bbox.width)));
+        .filter(|b| (lo..=hi).contains(&b.bbox.height.max(b.bbox.width)))
+        .collect();
+    // Bucket letter centres into cells of 3 letter sizes; count neighbours in the 3x3 cells around.
+    let cell = (size * 3).max(1);
+    let cols = width / cell + 1;
+    let rows = height / cell + 1;
+    let mut grid = vec![0u32; (cols * rows) as usize];
+    let cell_of = |b: &Blob| {
+        let (x, y) = centre(b);
+        (
+            (x as u32 / cell).min(cols - 1),
+            (y as u32 / cell).min(rows - 1),
+        )
+    };
+    for b in &sized {
+        let (cx, cy) = cell_of(b);
+        grid[(cy * cols + cx) as usize] += 1;
+    }
+    let neighbours = |b: &Blob| {
+        let (cx, cy) = cell_of(b);
+        let mut n = 0;
+        for y in cy.saturating_sub(1)..=(cy + 1).min(rows - 1) {
+            for x in cx.saturating_sub(1)..=(cx + 1).min(cols - 1) {
+                n += grid[(y * cols + x) as usize];
+            }
+        }
+        n - 1
+    };
+    let mut it = sized.iter().filter(|b| neighbours(b) >= 4);
     let first = it.next()?.bbox;
     let b = it.fold(first, |acc, b| acc.union(b.bbox));
     let x0 = b.x.saturating_sub(margin);
@@ -113,43 +142,124 @@ pub fn line_angle(letters: &[Blob], max_skew: f32) -> Option<f32> {
     if letters.len() < 10 {
         return None;
     }
-    let pts: Vec<(f32, f32)> = letters
-        .iter()
-        .map(|b| {
-            (
-                b.bbox.x as f32 + b.bbox.width as f32 / 2.0,
-                b.bbox.y as f32 + b.bbox.height as f32 / 2.0,
-            )
-        })
-        .collect();
-    let mut heights: Vec<u32> = letters
+    [0.0f32, 90.0]
+        .into_iter()
+        .filter_map(|base| sharpest_angle(letters, base - max_skew, base + max_skew))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(a, _)| a)
+}
+
+/// The angle in `[lo, hi]` whose projection profile is sharpest, with its score.
+fn sharpest_angle(letters: &[Blob], lo: f32, hi: f32) -> Option<(f32, f32)> {
+    if letters.len() < 10 {
+        return None;
+    }
+    let pts: Vec<(f32, f32)> = letters.iter().map(centre).collect();
+    let mut sizes: Vec<u32> = letters
         .iter()
         .map(|b| b.bbox.height.min(b.bbox.width))
         .collect();
-    heights.sort_unstable();
-    let bin = (heights[heights.len() / 2] as f32 / 2.0).max(1.0);
+    sizes.sort_unstable();
+    let bin = (sizes[sizes.len() / 2] as f32 / 2.0).max(1.0);
     let score = |deg: f32| profile_sharpness(&pts, deg, bin);
-    let mut best = (f32::MIN, 0.0f32);
-    for base in [0.0f32, 90.0] {
-        let mut a = base - max_skew;
-        while a <= base + max_skew + 1e-3 {
+    let scan = |from: f32, to: f32, step: f32, best: (f32, f32)| {
+        let mut best = best;
+        let mut a = from;
+        while a <= to + 1e-3 {
             let s = score(a);
-            if s > best.0 {
-                best = (s, a);
+            if s > best.1 {
+                best = (a, s);
             }
-            a += 0.5;
+            a += step;
         }
+        best
+    };
+    let coarse = scan(lo, hi, 0.5, (lo, f32::MIN));
+    Some(scan(coarse.0 - 0.5, coarse.0 + 0.5, 0.1, coarse))
+}
+
+fn centre(b: &Blob) -> (f32, f32) {
+    (
+        b.bbox.x as f32 + b.bbox.width as f32 / 2.0,
+        b.bbox.y as f32 + b.bbox.height as f32 / 2.0,
+    )
+}
+
+/// A text line direction measured in one band of the page: a point on it and its angle in degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandLine {
+    /// A point the line passes through (the centre of the band's letters).
+    pub point: (f64, f64),
+    /// The line's direction in degrees.
+    pub angle: f64,
+}
+
+/// Measures the line direction separately in `bands` slices across the lines (top to bottom for
+/// horizontal text), each within `spread` degrees of the page's overall `angle`. In a photo taken
+/// at a slant the directions differ from band to band.
+pub fn band_lines(letters: &[Blob], angle: f32, bands: usize, spread: f32) -> Vec<BandLine> {
+    let (s, c) = angle.to_radians().sin_cos();
+    let mut by_normal: Vec<(f32, &Blob)> = letters
+        .iter()
+        .map(|b| {
+            let (x, y) = centre(b);
+            (y * c - x * s, b)
+        })
+        .collect();
+    by_normal.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let per = by_normal.len() / bands.max(1);
+    if per < 40 {
+        return Vec::new();
     }
-    let coarse = best.1;
-    let mut a = coarse - 0.5;
-    while a <= coarse + 0.5 + 1e-3 {
-        let s = score(a);
-        if s > best.0 {
-            best = (s, a);
-        }
-        a += 0.1;
+    by_normal
+        .chunks(per)
+        .filter(|chunk| chunk.len() >= 40)
+        .filter_map(|chunk| {
+            let group: Vec<Blob> = chunk.iter().map(|(_, b)| **b).collect();
+            let (a, _) = sharpest_angle(&group, angle - spread, angle + spread)?;
+            let n = group.len() as f64;
+            let (sx, sy) = group.iter().map(centre).fold((0.0, 0.0), |acc, (x, y)| {
+                (acc.0 + f64::from(x), acc.1 + f64::from(y))
+            });
+            Some(BandLine {
+                point: (sx / n, sy / n),
+                angle: f64::from(a),
+            })
+        })
+        .collect()
+}
+
+/// Where the band lines meet (least squares), when they clearly converge: the vanishing point of
+/// the page's text lines. `None` when the lines are parallel within measuring error.
+pub fn vanishing_point(lines: &[BandLine]) -> Option<(f64, f64)> {
+    if lines.len() < 3 {
+        return None;
     }
-    Some(best.1)
+    let min = lines.iter().map(|l| l.angle).fold(f64::INFINITY, f64::min);
+    let max = lines
+        .iter()
+        .map(|l| l.angle)
+        .fold(f64::NEG_INFINITY, f64::max);
+    if max - min < 0.6 {
+        return None;
+    }
+    // Each line is n . x = d with n its unit normal; solve the 2x2 normal equations.
+    let (mut a11, mut a12, mut a22, mut b1, mut b2) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for l in lines {
+        let (s, c) = l.angle.to_radians().sin_cos();
+        let (nx, ny) = (-s, c);
+        let d = nx * l.point.0 + ny * l.point.1;
+        a11 += nx * nx;
+        a12 += nx * ny;
+        a22 += ny * ny;
+        b1 += nx * d;
+        b2 += ny * d;
+    }
+    let det = a11 * a22 - a12 * a12;
+    if det.abs() < 1e-9 {
+        return None;
+    }
+    Some(((b1 * a22 - b2 * a12) / det, (a11 * b2 - a12 * b1) / det))
 }
 
 /// Sum of squared bin counts of the points projected on the normal of direction `deg`.
@@ -197,6 +307,15 @@ mod tests {
         assert_eq!(letter_size(&letters, false), Some(10));
         let b = text_bounds(&letters, 10, 5, 800, 600).expect("bounds");
         assert_eq!(b, BBox::new(55, 75, 642, 370));
+        // Lone specks far from the text do not widen the bounds.
+        let mut specked = img.clone();
+        for (x, y) in [(5, 5), (790, 590), (790, 10)] {
+            for d in 0..9 {
+                specked.put_pixel(x + d % 3, y + d / 3, Luma([0]));
+            }
+        }
+        let letters = letter_like(&blobs(&specked), 800, 600);
+        assert_eq!(text_bounds(&letters, 10, 5, 800, 600), Some(b));
     }
 
     #[test]
@@ -215,6 +334,47 @@ mod tests {
         let letters = letter_like(&blobs(&img), 600, 800);
         let a = line_angle(&letters, 15.0).expect("angle");
         assert!((a - 92.0).abs() <= 0.3, "got {a}");
+    }
+
+    /// Lines through (x, y0) with angles fanning out from a vanishing point at (-5000, 300).
+    fn keystone() -> GrayImage {
+        let mut img = GrayImage::from_pixel(800, 600, Luma([255]));
+        for row in 0..10 {
+            let y_at_0 = 60.0 + row as f32 * 50.0;
+            let slope = (y_at_0 - 300.0) / 5000.0;
+            for col in 0..40 {
+                let x0 = 60 + col * 16;
+                let y0 = (y_at_0 + x0 as f32 * slope) as u32;
+                for y in y0..y0 + 10 {
+                    for x in x0..x0 + 8 {
+                        img.put_pixel(x, y, Luma([0]));
+                    }
+                }
+            }
+        }
+        img
+    }
+
+    #[test]
+    fn finds_vanishing_point_of_keystoned_lines() {
+        let img = keystone();
+        let letters = letter_like(&blobs(&img), 800, 600);
+        let angle = line_angle(&letters, 15.0).expect("angle");
+        let bands = band_lines(&letters, angle, 4, 6.0);
+        assert_eq!(bands.len(), 4);
+        let (vx, vy) = vanishing_point(&bands).unwrap_or_else(|| panic!("no point: {bands:?}"));
+        assert!(
+            (vx + 5000.0).abs() < 1000.0 && (vy - 305.0).abs() < 60.0,
+            "{vx},{vy}"
+        );
+    }
+
+    #[test]
+    fn parallel_lines_have_no_vanishing_point() {
+        let img = page(3.0);
+        let letters = letter_like(&blobs(&img), 800, 600);
+        let bands = band_lines(&letters, 3.0, 4, 6.0);
+        assert!(vanishing_point(&bands).is_none());
     }
 
     #[test]

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use gray::GrayMode;
 
-use crate::geometry::{Affine, BBox};
+use crate::geometry::{BBox, Transform};
 use crate::load::LoadedImage;
 use crate::page::Preprocessing;
 
@@ -126,37 +126,49 @@ impl Pipeline {
             steps: vec![format!("gray:{:?}", self.gray).to_lowercase()],
             ..Preprocessing::default()
         };
-
-        let m = self.measure(&gray);
+        let needs_measure =
+            self.orient || self.deskew.is_some() || self.crop || self.letter_size.is_some();
+        let m = needs_measure.then(|| measure(&gray, self.deskew.unwrap_or(0.0).max(2.0)));
         let letter = m.as_ref().and_then(|m| m.letter_size);
 
-        // Geometry: crop, deskew and scale in one resampling.
+        // Geometry: crop, quarter turn, deskew, perspective and scale in one resampling.
         let crop = if self.crop {
             m.as_ref().and_then(|m| m.text_bounds)
         } else {
             None
         };
-        let skew = match (self.deskew, m.as_ref().and_then(|m| m.skew)) {
-            (Some(max), Some(s)) if s.abs() >= 0.2 && s.abs() <= max => s,
+        let region = crop.unwrap_or(BBox::new(0, 0, w, h));
+        let vertical = m.as_ref().is_some_and(|m| m.vertical);
+        let quarter: u16 = if self.orient && vertical { 270 } else { 0 };
+        let base = if quarter == 270 { 90.0 } else { 0.0 };
+        let angle = m.as_ref().and_then(|m| m.angle).unwrap_or(base);
+        let skew = match self.deskew {
+            Some(max) if (angle - base).abs() <= max && (angle - base).abs() >= 0.2 => angle - base,
             _ => 0.0,
         };
+        let vanishing = self.deskew.and(m.as_ref().and_then(|m| m.vanishing));
+        let (straighten, residual, perspective) =
+            straighten(region, f64::from(base + skew), vanishing);
         let mut scale = match (self.letter_size, letter) {
             (Some(target), Some(size)) if size > 0.0 => (target as f32 / size).clamp(0.25, 4.0),
             _ => 1.0,
         };
-        let region = crop.unwrap_or(BBox::new(0, 0, w, h));
         let area = f64::from(region.width) * f64::from(region.height) * f64::from(scale).powi(2);
         if area > self.max_pixels as f64 {
             scale *= (self.max_pixels as f64 / area).sqrt() as f32;
         }
-        let (mut image, mut to_source) = resample(&gray, region, skew, scale);
+        let (mut image, mut to_source) = resample(&gray, region, straighten, scale);
         if let Some(c) = crop {
             report.crop = Some(c);
             report.steps.push("crop".into());
         }
-        if skew != 0.0 {
-            report.deskew = skew;
-            report.steps.push(format!("deskew:{skew:.1}"));
+        let deskew = (residual - f64::from(base)) as f32;
+        if deskew.abs() >= 0.05 {
+            report.deskew = deskew;
+            report.steps.push(format!("deskew:{deskew:.1}"));
+        }
+        if perspective {
+            report.steps.push("perspective".into());
         }
         if (scale - 1.0).abs() > 1e-3 {
             report.steps.push(format!("scale:{scale:.2}"));
@@ -170,16 +182,17 @@ impl Pipeline {
         }
 
         if self.orient {
-            let vertical = m.as_ref().is_some_and(|m| m.vertical);
-            let detected = orient.and_then(|d| d.detect(&image));
-            let rotation = choose_rotation(vertical, detected);
-            if rotation != 0 {
-                let (rotated, map) = rotate_quarter(&image, rotation);
+            // The lines now run across; what is left to tell is whether the page is upside down.
+            let flip = orient
+                .and_then(|d| d.detect(&image))
+                .is_some_and(|(r, _)| r == 180);
+            if flip {
+                let (rotated, map) = rotate_quarter(&image, 180);
                 image = rotated;
                 to_source = map.then(to_source);
             }
-            report.rotation = rotation;
-            report.steps.push(format!("orient:{rotation}"));
+            report.rotation = (quarter + if flip { 180 } else { 0 }) % 360;
+            report.steps.push(format!("orient:{}", report.rotation));
         }
 
         if let Some(sv) = self.binarize {
@@ -199,13 +212,6 @@ impl Pipeline {
             report,
         }
     }
-
-    fn measure(&self, gray: &GrayImage) -> Option<Measurements> {
-        if !(self.orient || self.deskew.is_some() || self.crop || self.letter_size.is_some()) {
-            return None;
-        }
-        Some(measure(gray, self.deskew.unwrap_or(0.0).max(2.0)))
-    }
 }
 
 /// What measuring the page found, in source pixels and degrees.
@@ -213,15 +219,17 @@ impl Pipeline {
 pub struct Measurements {
     /// The text lines run top to bottom rather than left to right.
     pub vertical: bool,
-    /// The lines' tilt from horizontal (or vertical), in degrees.
-    pub skew: Option<f32>,
+    /// The lines' direction in degrees, in `(-45, 135)`.
+    pub angle: Option<f32>,
+    /// Where the text lines meet when the photo was taken at a slant.
+    pub vanishing: Option<(f64, f64)>,
     /// Median letter size across the lines, in source pixels.
     pub letter_size: Option<f32>,
     /// Where the text is, with a margin.
     pub text_bounds: Option<BBox>,
 }
 
-/// Measures line direction, skew, letter size and text bounds on a small copy of the page.
+/// Measures line direction, perspective, letter size and text bounds on a small copy of the page.
 pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
     let (w, h) = gray.dimensions();
     let k = (ANALYSIS_SIDE as f32 / w.max(h) as f32).min(1.0);
@@ -239,13 +247,16 @@ pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
     let letters = layout::letter_like(&layout::blobs(&bin), sw, sh);
     let angle = layout::line_angle(&letters, max_skew);
     let vertical = angle.is_some_and(|a| a > 45.0);
-    let skew = angle.map(|a| if vertical { a - 90.0 } else { a });
     let size = layout::letter_size(&letters, vertical);
-    let bounds = size.and_then(|s| layout::text_bounds(&letters, s, s * 4, sw, sh));
+    let bounds = size.and_then(|s| layout::text_bounds(&letters, s, s * 2, sw, sh));
+    let vanishing = angle
+        .and_then(|a| layout::vanishing_point(&layout::band_lines(&letters, a, 4, 6.0)))
+        .map(|(x, y)| (x / f64::from(k), y / f64::from(k)));
     let up = |v: u32| (v as f32 / k).round() as u32;
     Measurements {
         vertical,
-        skew,
+        angle,
+        vanishing,
         letter_size: size.map(|s| s as f32 / k),
         text_bounds: bounds.map(|b| {
             let (x, y) = (up(b.x).min(w - 1), up(b.y).min(h - 1));
@@ -259,15 +270,42 @@ pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
     }
 }
 
-/// The quarter turn to apply, from the line direction and the detector's answer.
-fn choose_rotation(vertical: bool, detected: Option<(u16, f32)>) -> u16 {
-    match detected {
-        Some((r, _)) if vertical == (r == 90 || r == 270) => r,
-        // The detector disagrees with the geometry (or is silent): for horizontal lines upright is
-        // the likeliest; for vertical ones a clockwise turn is (phones mostly shoot that way).
-        _ if vertical => 90,
-        _ => 0,
+/// The map from source pixels to a frame where the text lines run straight across: about the
+/// centre of `region`, lines of direction `angle` degrees turn horizontal, and lines meeting at
+/// `vanishing` become parallel first. Returns the map, the angle it turned by, and whether it
+/// corrected perspective.
+pub fn straighten(
+    region: BBox,
+    angle: f64,
+    vanishing: Option<(f64, f64)>,
+) -> (Transform, f64, bool) {
+    let cx = f64::from(region.x) + f64::from(region.width) / 2.0;
+    let cy = f64::from(region.y) + f64::from(region.height) / 2.0;
+    let centre = Transform::translate(-cx, -cy);
+    let diagonal = f64::from(region.width).hypot(f64::from(region.height));
+    if let Some((vx, vy)) = vanishing {
+        let (dx, dy) = (vx - cx, vy - cy);
+        let d2 = dx * dx + dy * dy;
+        // A vanishing point on or near the page is a measuring error, not a slanted photo.
+        if d2.sqrt() > 1.5 * diagonal {
+            let mut theta = dy.atan2(dx).to_degrees();
+            while theta - angle > 90.0 {
+                theta -= 180.0;
+            }
+            while angle - theta > 90.0 {
+                theta += 180.0;
+            }
+            let map = centre
+                .then(Transform::vanishing(-dx / d2, -dy / d2))
+                .then(Transform::rotate(-theta.to_radians()));
+            return (map, theta, true);
+        }
     }
+    (
+        centre.then(Transform::rotate(-angle.to_radians())),
+        angle,
+        false,
+    )
 }
 
 /// An image ready for Tesseract, and the map from its pixels back to the source image's.
@@ -276,62 +314,66 @@ pub struct Prepared {
     /// The processed grayscale image.
     pub image: GrayImage,
     /// Maps processed-image coordinates to source-image coordinates.
-    pub to_source: Affine,
+    pub to_source: Transform,
     /// What was done.
     pub report: Preprocessing,
 }
 
-/// Crops `region`, rotates by `skew` degrees and scales by `scale` in one bilinear resampling.
-pub fn resample(gray: &GrayImage, region: BBox, skew: f32, scale: f32) -> (GrayImage, Affine) {
-    let a = f64::from(skew).to_radians();
+/// Resamples `region` of the source through `straighten` (source to straight frame) and scales
+/// by `scale`, in one bilinear pass; returns the image and the map from its pixels to the source.
+pub fn resample(
+    gray: &GrayImage,
+    region: BBox,
+    straighten: Transform,
+    scale: f32,
+) -> (GrayImage, Transform) {
     let s = f64::from(scale);
     let (x0, y0) = (f64::from(region.x), f64::from(region.y));
     let (x1, y1) = (x0 + f64::from(region.width), y0 + f64::from(region.height));
-    // Corners of the region in the frame turned by -a, where the lines run straight.
-    let back = Affine::rotate(-a);
-    let pts = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)].map(|(x, y)| back.apply(x, y));
+    let pts = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)].map(|(x, y)| straighten.apply(x, y));
     let min_x = pts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
     let max_x = pts.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
     let min_y = pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
     let max_y = pts.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
     let ow = (((max_x - min_x) * s).round() as u32).max(1);
     let oh = (((max_y - min_y) * s).round() as u32).max(1);
-    let to_source = Affine::scale(1.0 / s, 1.0 / s)
-        .then(Affine::translate(min_x, min_y))
-        .then(Affine::rotate(a));
+    let Some(back) = straighten.inverse() else {
+        return (gray.clone(), Transform::IDENTITY);
+    };
+    let to_source = Transform::scale(1.0 / s, 1.0 / s)
+        .then(Transform::translate(min_x, min_y))
+        .then(back);
 
-    if a == 0.0 && (s - 1.0).abs() < 1e-6 {
+    let is_shift = {
+        let m = to_source.m;
+        (m[0] - 1.0).abs() < 1e-9
+            && (m[4] - 1.0).abs() < 1e-9
+            && m[1].abs() < 1e-9
+            && m[3].abs() < 1e-9
+            && m[6].abs() < 1e-12
+            && m[7].abs() < 1e-12
+    };
+    if is_shift {
         let img = image::imageops::crop_imm(gray, region.x, region.y, region.width, region.height)
             .to_image();
-        return (img, Affine::translate(x0, y0));
+        return (img, Transform::translate(x0, y0));
     }
-    if a == 0.0 {
-        let cropped =
-            image::imageops::crop_imm(gray, region.x, region.y, region.width, region.height);
-        let img = resize(&cropped.to_image(), ow, oh, FilterType::Triangle);
-        let sx = f64::from(region.width) / f64::from(ow);
-        let sy = f64::from(region.height) / f64::from(oh);
-        return (img, Affine::scale(sx, sy).then(Affine::translate(x0, y0)));
-    }
-    // Shrinking a lot with bilinear sampling aliases thin strokes: shrink first, then turn.
-    let (src, pre) = if s < 0.75 {
+    // Shrinking a lot with bilinear sampling aliases thin strokes: shrink first, then warp.
+    let (src, sample) = if s < 0.75 {
         let (sw, sh) = (
             ((f64::from(gray.width()) * s).round() as u32).max(1),
             ((f64::from(gray.height()) * s).round() as u32).max(1),
         );
-        let sx = f64::from(gray.width()) / f64::from(sw);
-        let sy = f64::from(gray.height()) / f64::from(sh);
+        let (fx, fy) = (
+            f64::from(sw) / f64::from(gray.width()),
+            f64::from(sh) / f64::from(gray.height()),
+        );
         (
             resize(gray, sw, sh, FilterType::Triangle),
-            Some(Affine::scale(sx, sy)),
+            to_source.then(Transform::scale(fx, fy)),
         )
     } else {
-        (gray.clone(), None)
-    };
-    let sample = match pre {
-        // Coordinates in `src` are source coordinates divided by the shrink factors.
-        Some(p) => to_source.then(Affine::scale(1.0 / p.m[0], 1.0 / p.m[4])),
-        None => to_source,
+        (gray.clone(), to_source)
     };
     let mut out = GrayImage::new(ow, oh);
     warp_into_with(
@@ -349,28 +391,22 @@ pub fn resample(gray: &GrayImage, region: BBox, skew: f32, scale: f32) -> (GrayI
 
 /// Turns an image clockwise by 90, 180 or 270 degrees; returns it with the map from its pixels
 /// back to the unturned image's.
-pub fn rotate_quarter(image: &GrayImage, clockwise: u16) -> (GrayImage, Affine) {
+pub fn rotate_quarter(image: &GrayImage, clockwise: u16) -> (GrayImage, Transform) {
     let (w, h) = (f64::from(image.width()), f64::from(image.height()));
     match clockwise {
         90 => (
             image::imageops::rotate90(image),
-            Affine {
-                m: [0.0, 1.0, 0.0, -1.0, 0.0, h],
-            },
+            Transform::affine([0.0, 1.0, 0.0, -1.0, 0.0, h]),
         ),
         180 => (
             image::imageops::rotate180(image),
-            Affine {
-                m: [-1.0, 0.0, w, 0.0, -1.0, h],
-            },
+            Transform::affine([-1.0, 0.0, w, 0.0, -1.0, h]),
         ),
         270 => (
             image::imageops::rotate270(image),
-            Affine {
-                m: [0.0, -1.0, w, 1.0, 0.0, 0.0],
-            },
+            Transform::affine([0.0, -1.0, w, 1.0, 0.0, 0.0]),
         ),
-        _ => (image.clone(), Affine::IDENTITY),
+        _ => (image.clone(), Transform::IDENTITY),
     }
 }
 
@@ -408,7 +444,9 @@ mod tests {
                 img.put_pixel(x, y, Luma([0]));
             }
         }
-        let (out, map) = resample(&img, BBox::new(100, 20, 80, 60), 0.0, 2.0);
+        let region = BBox::new(100, 20, 80, 60);
+        let (t, _, _) = straighten(region, 0.0, None);
+        let (out, map) = resample(&img, region, t, 2.0);
         assert_eq!(out.dimensions(), (160, 120));
         let (sx, sy) = map.apply(80.0, 50.0);
         assert!((sx - 140.0).abs() < 1e-6 && (sy - 45.0).abs() < 1e-6);
@@ -425,7 +463,9 @@ mod tests {
                 img.put_pixel(x, y, Luma([0]));
             }
         }
-        let (out, map) = resample(&img, BBox::new(0, 0, 200, 100), 10.0, 1.0);
+        let region = BBox::new(0, 0, 200, 100);
+        let (t, _, _) = straighten(region, 10.0, None);
+        let (out, map) = resample(&img, region, t, 1.0);
         let dark: Vec<(u32, u32)> = out
             .enumerate_pixels()
             .filter(|p| p.2.0[0] < 60)
@@ -444,13 +484,27 @@ mod tests {
     }
 
     #[test]
-    fn rotation_choice_follows_geometry() {
-        assert_eq!(choose_rotation(false, Some((180, 5.0))), 180);
-        assert_eq!(choose_rotation(false, Some((90, 5.0))), 0);
-        assert_eq!(choose_rotation(true, Some((270, 5.0))), 270);
-        assert_eq!(choose_rotation(true, Some((0, 5.0))), 90);
-        assert_eq!(choose_rotation(true, None), 90);
-        assert_eq!(choose_rotation(false, None), 0);
+    fn straighten_sends_converging_lines_to_horizontal() {
+        // Lines meet at (-3000, 500) to the left of a 1000x1000 page.
+        let region = BBox::new(0, 0, 1000, 1000);
+        let (t, _, perspective) = straighten(region, 0.0, Some((-3000.0, 500.0)));
+        assert!(perspective);
+        for y in [100.0, 500.0, 900.0] {
+            // A line through (0, y) aimed at the vanishing point.
+            let slope = (y - 500.0) / 3000.0;
+            let (ax, ay) = t.apply(0.0, y);
+            let (bx, by) = t.apply(1000.0, y + 1000.0 * slope);
+            assert!(((by - ay) / (bx - ax)).abs() < 1e-9, "line at {y}");
+        }
+    }
+
+    #[test]
+    fn straighten_turns_vertical_lines_across() {
+        let (t, theta, perspective) = straighten(BBox::new(0, 0, 100, 200), 90.0, None);
+        assert!(!perspective && (theta - 90.0).abs() < 1e-9);
+        let (ax, ay) = t.apply(50.0, 0.0);
+        let (bx, by) = t.apply(50.0, 200.0);
+        assert!((ay - by).abs() < 1e-9 && (bx - ax).abs() > 199.0);
     }
 
     #[test]
@@ -462,7 +516,8 @@ mod tests {
         };
         let p = Pipeline::none().run(&loaded, None);
         assert_eq!(p.image, marked(40, 30));
-        assert_eq!(p.to_source, Affine::translate(0.0, 0.0));
+        assert_eq!(p.to_source, Transform::translate(0.0, 0.0));
+        assert!(p.report.steps == ["gray:luma"]);
         assert_eq!(p.report.rotation, 0);
     }
 }
