@@ -46,6 +46,31 @@ pub struct Sauvola {
     pub k: f32,
 }
 
+/// The range of median letter heights, in pixels, that Tesseract reads well and fast: smaller
+/// letters are enlarged to `min`, larger ones shrunk to `max`, others left as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterRange {
+    /// Smallest median letter height left unscaled.
+    pub min: u32,
+    /// Largest median letter height left unscaled.
+    pub max: u32,
+}
+
+impl LetterRange {
+    /// The scale factor that brings a median letter height of `size` pixels into the range.
+    pub fn scale_for(self, size: f32) -> f32 {
+        if size <= 0.0 {
+            1.0
+        } else if size < self.min as f32 {
+            self.min as f32 / size
+        } else if size > self.max as f32 {
+            self.max as f32 / size
+        } else {
+            1.0
+        }
+    }
+}
+
 /// Which preprocessing steps run, and their settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -58,8 +83,8 @@ pub struct Pipeline {
     pub deskew: Option<f32>,
     /// Crop away everything around the text (page edges, desk, fingers).
     pub crop: bool,
-    /// Scale so the median letter is this many pixels tall; `None` keeps the size.
-    pub letter_size: Option<u32>,
+    /// Scale so the median letter height falls in this range; `None` keeps the size.
+    pub letter_size: Option<LetterRange>,
     /// Flatten uneven lighting and paper tint.
     pub normalize: bool,
     /// Binarise before recognition; `None` hands Tesseract the gray image.
@@ -84,7 +109,7 @@ impl Pipeline {
             orient: true,
             deskew: Some(15.0),
             crop: true,
-            letter_size: Some(30),
+            letter_size: Some(LetterRange { min: 30, max: 30 }),
             normalize: true,
             binarize: None,
             denoise: None,
@@ -150,7 +175,7 @@ impl Pipeline {
         let (straighten, residual, perspective) =
             straighten(region, f64::from(base + skew), vanishing);
         let mut scale = match (self.letter_size, letter) {
-            (Some(target), Some(size)) if size > 0.0 => (target as f32 / size).clamp(0.25, 4.0),
+            (Some(range), Some(size)) => range.scale_for(size).clamp(0.25, 4.0),
             _ => 1.0,
         };
         let area = f64::from(region.width) * f64::from(region.height) * f64::from(scale).powi(2);
@@ -180,11 +205,17 @@ impl Pipeline {
             image = illumination::normalize_illumination(&image, (letter_out * 3.0) as u32);
             report.steps.push("normalize".into());
         }
-
         if self.orient {
             // The lines now run across; what is left to tell is whether the page is upside down.
+            // Orientation needs far less detail than reading: large letters are halved first.
             let flip = orient
-                .and_then(|d| d.detect(&image))
+                .and_then(|d| {
+                    if letter_out >= 24.0 {
+                        d.detect(&halve(&image))
+                    } else {
+                        d.detect(&image)
+                    }
+                })
                 .is_some_and(|(r, _)| r == 180);
             if flip {
                 let (rotated, map) = rotate_quarter(&image, 180);
@@ -194,7 +225,6 @@ impl Pipeline {
             report.rotation = (quarter + if flip { 180 } else { 0 }) % 360;
             report.steps.push(format!("orient:{}", report.rotation));
         }
-
         if let Some(sv) = self.binarize {
             let window = ((letter_out * sv.window) as u32).max(15) | 1;
             image = binarize::sauvola(&image, window, sv.k);
@@ -237,6 +267,7 @@ pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
         ((w as f32 * k) as u32).max(1),
         ((h as f32 * k) as u32).max(1),
     );
+    // A smooth (triangle) reduction keeps small print measurable; a box average loses it.
     let small = if k < 1.0 {
         resize(gray, sw, sh, FilterType::Triangle)
     } else {
@@ -389,6 +420,28 @@ pub fn resample(
     (out, to_source)
 }
 
+/// Halves both sides, averaging each 2x2 square.
+pub fn halve(image: &GrayImage) -> GrayImage {
+    let (w, h) = ((image.width() / 2).max(1), (image.height() / 2).max(1));
+    let src = image.as_raw();
+    let stride = image.width() as usize;
+    let mut out = GrayImage::new(w, h);
+    if image.width() < 2 || image.height() < 2 {
+        return image.clone();
+    }
+    for (y, row) in out.as_mut().chunks_exact_mut(w as usize).enumerate() {
+        let (r0, r1) = (2 * y * stride, (2 * y + 1) * stride);
+        for (x, o) in row.iter_mut().enumerate() {
+            let sum = u16::from(src[r0 + 2 * x])
+                + u16::from(src[r0 + 2 * x + 1])
+                + u16::from(src[r1 + 2 * x])
+                + u16::from(src[r1 + 2 * x + 1]);
+            *o = ((sum + 2) / 4) as u8;
+        }
+    }
+    out
+}
+
 /// Turns an image clockwise by 90, 180 or 270 degrees; returns it with the map from its pixels
 /// back to the unturned image's.
 pub fn rotate_quarter(image: &GrayImage, clockwise: u16) -> (GrayImage, Transform) {
@@ -496,6 +549,23 @@ mod tests {
             let (bx, by) = t.apply(1000.0, y + 1000.0 * slope);
             assert!(((by - ay) / (bx - ax)).abs() < 1e-9, "line at {y}");
         }
+    }
+
+    #[test]
+    fn letter_range_scales_only_outside() {
+        let r = LetterRange { min: 18, max: 30 };
+        assert_eq!(r.scale_for(9.0), 2.0);
+        assert_eq!(r.scale_for(20.0), 1.0);
+        assert_eq!(r.scale_for(60.0), 0.5);
+    }
+
+    #[test]
+    fn halve_averages() {
+        let img = GrayImage::from_fn(4, 2, |x, _| Luma([if x < 2 { 0 } else { 200 }]));
+        let h = halve(&img);
+        assert_eq!(h.dimensions(), (2, 1));
+        assert_eq!(h.get_pixel(0, 0).0[0], 0);
+        assert_eq!(h.get_pixel(1, 0).0[0], 200);
     }
 
     #[test]
