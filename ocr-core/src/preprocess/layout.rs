@@ -240,7 +240,9 @@ pub fn vanishing_point(lines: &[BandLine]) -> Option<(f64, f64)> {
         .iter()
         .map(|l| l.angle)
         .fold(f64::NEG_INFINITY, f64::max);
-    if max - min < 0.6 {
+    // A slanted shot turns the lines steadily across the page, so the angle follows the band's
+    // position; measuring noise on a flat page does not, and a false correction bends lines.
+    if max - min < 1.0 || trend(lines).abs() < 0.7 {
         return None;
     }
     // Each line is n . x = d with n its unit normal; solve the 2x2 normal equations.
@@ -260,6 +262,26 @@ pub fn vanishing_point(lines: &[BandLine]) -> Option<(f64, f64)> {
         return None;
     }
     Some(((b1 * a22 - b2 * a12) / det, (a11 * b2 - a12 * b1) / det))
+}
+
+/// Correlation between where a band lies (along the normal of the first band) and its angle.
+fn trend(lines: &[BandLine]) -> f64 {
+    let (s, c) = lines[0].angle.to_radians().sin_cos();
+    let pos: Vec<f64> = lines
+        .iter()
+        .map(|l| l.point.1 * c - l.point.0 * s)
+        .collect();
+    let ang: Vec<f64> = lines.iter().map(|l| l.angle).collect();
+    let n = lines.len() as f64;
+    let (mp, ma) = (pos.iter().sum::<f64>() / n, ang.iter().sum::<f64>() / n);
+    let cov: f64 = pos.iter().zip(&ang).map(|(p, a)| (p - mp) * (a - ma)).sum();
+    let vp: f64 = pos.iter().map(|p| (p - mp).powi(2)).sum();
+    let va: f64 = ang.iter().map(|a| (a - ma).powi(2)).sum();
+    if vp <= 0.0 || va <= 0.0 {
+        0.0
+    } else {
+        cov / (vp * va).sqrt()
+    }
 }
 
 /// Sum of squared bin counts of the points projected on the normal of direction `deg`.
@@ -367,6 +389,28 @@ mod tests {
             (vx + 5000.0).abs() < 1000.0 && (vy - 305.0).abs() < 60.0,
             "{vx},{vy}"
         );
+    }
+
+    #[test]
+    fn unsteady_band_angles_are_noise() {
+        let band = |y: f64, angle: f64| BandLine {
+            point: (400.0, y),
+            angle,
+        };
+        let noisy = [
+            band(100.0, 0.0),
+            band(200.0, 1.2),
+            band(300.0, -0.1),
+            band(400.0, 0.9),
+        ];
+        assert!(vanishing_point(&noisy).is_none());
+        let steady = [
+            band(100.0, -1.0),
+            band(200.0, -0.4),
+            band(300.0, 0.2),
+            band(400.0, 0.8),
+        ];
+        assert!(vanishing_point(&steady).is_some());
     }
 
     #[test]

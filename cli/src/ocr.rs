@@ -1,0 +1,163 @@
+//! The `ocr` subcommand: images in, text or page JSON out.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use ocr_core::{BatchOptions, Cache, OcrOptions, Pipeline, Psm, ocr_batch, validate_language};
+
+use crate::exit;
+
+/// Arguments of `ocr-to-anki ocr`.
+#[derive(Debug, Args)]
+pub struct OcrArgs {
+    /// Image files (PNG, JPEG, TIFF, WebP, BMP, GIF).
+    #[arg(required = true, value_name = "IMAGE")]
+    images: Vec<PathBuf>,
+    /// Tesseract languages of the material, joined by '+': eng, fra, eng+deu...
+    #[arg(short, long, default_value = "eng", env = "OCR_TO_ANKI_LANG")]
+    lang: String,
+    /// Tesseract page segmentation mode: 3 automatic, 4 one column, 6 one block, 11 sparse text...
+    #[arg(long, default_value_t = 3, value_parser = parse_psm)]
+    psm: u8,
+    /// Print each page as JSON (one object per line): blocks, lines, words with boxes and confidence.
+    #[arg(long)]
+    json: bool,
+    /// Hand the image to Tesseract as it is: no rotation, deskew, crop, scaling or lighting fix.
+    #[arg(long)]
+    no_preprocess: bool,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, default_value_t = 0)]
+    threads: usize,
+    /// Do not read or write the OCR cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Where cached pages are kept [default: $XDG_CACHE_HOME/ocr-to-anki/ocr].
+    #[arg(long, env = "OCR_TO_ANKI_CACHE_DIR", value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Folder holding the *.traineddata files (default: Tesseract's own).
+    #[arg(long, env = "TESSDATA_PREFIX", value_name = "DIR")]
+    tessdata: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn parse_psm(s: &str) -> Result<u8, String> {
+    let n: u8 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+    Psm::new(n)
+        .map(Psm::number)
+        .ok_or_else(|| format!("{n} is not a recognition mode; use 1 or 3 to 13"))
+}
+
+/// The default cache folder: `$XDG_CACHE_HOME/ocr-to-anki/ocr`, else `~/.cache/ocr-to-anki/ocr`.
+fn default_cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("ocr-to-anki").join("ocr"))
+}
+
+/// Runs `ocr`; returns the exit code.
+pub fn run(args: OcrArgs) -> u8 {
+    if let Err(e) = validate_language(&args.lang) {
+        eprintln!("error: {e}");
+        return exit::USAGE;
+    }
+    let options = OcrOptions {
+        lang: args.lang.clone(),
+        psm: args.psm,
+        pipeline: if args.no_preprocess {
+            Pipeline::none()
+        } else {
+            Pipeline::photo()
+        },
+        tessdata: args.tessdata.clone(),
+    };
+    let cache = if args.no_cache {
+        None
+    } else {
+        args.cache_dir
+            .clone()
+            .or_else(default_cache_dir)
+            .and_then(|dir| match Cache::open(&dir) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    eprintln!("warning: {e}; going on without a cache");
+                    None
+                }
+            })
+    };
+    let batch = BatchOptions {
+        threads: args.threads,
+        cache,
+    };
+
+    let bar = progress_bar(args.images.len(), args.quiet);
+    let report = |p: ocr_core::Progress<'_>| {
+        bar.set_message(p.path.display().to_string());
+        bar.inc(1);
+    };
+    let items = match ocr_batch(&args.images, &options, &batch, &report) {
+        Ok(items) => items,
+        Err(e) => {
+            bar.finish_and_clear();
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    bar.finish_and_clear();
+
+    let many = items.len() > 1;
+    let mut failed = 0;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (i, item) in items.iter().enumerate() {
+        match &item.result {
+            Ok(page) => {
+                let written = if args.json {
+                    serde_json::to_string(page)
+                        .map_err(std::io::Error::other)
+                        .and_then(|j| writeln!(out, "{j}"))
+                } else if many {
+                    let sep = if i > 0 { "\n" } else { "" };
+                    write!(out, "{sep}==> {} <==\n{}", item.path.display(), page.text())
+                } else {
+                    write!(out, "{}", page.text())
+                };
+                if written.is_err() {
+                    // Closed pipe (e.g. `| head`): stop quietly, as Unix tools do.
+                    return if failed > 0 { exit::PARTIAL } else { exit::OK };
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    let _ = out.flush();
+    if failed > 0 {
+        eprintln!("{failed} of {} images failed", items.len());
+        exit::PARTIAL
+    } else {
+        exit::OK
+    }
+}
+
+fn progress_bar(total: usize, quiet: bool) -> ProgressBar {
+    if quiet || total < 2 || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} OCR [{bar:30}] {pos}/{len} {elapsed} {wide_msg}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}

@@ -1,0 +1,194 @@
+//! End-to-end tests with Debian's real Tesseract on the sample pages shipped in `samples/`.
+
+use std::path::{Path, PathBuf};
+
+use ocr_core::metrics::cer;
+use ocr_core::{
+    BatchOptions, Cache, Engine, OcrError, OcrOptions, Page, ocr_batch, recognize_bytes,
+};
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../samples")
+        .join(name)
+}
+
+fn truth() -> String {
+    std::fs::read_to_string(sample("vocabulaire.txt")).expect("truth text")
+}
+
+fn french() -> OcrOptions {
+    OcrOptions {
+        lang: "fra".into(),
+        ..OcrOptions::default()
+    }
+}
+
+fn read(name: &str) -> Page {
+    let mut engine = Engine::new("fra", None).expect("French traineddata installed");
+    let path = sample(name);
+    let bytes = std::fs::read(&path).expect("sample");
+    recognize_bytes(&mut engine, &bytes, &path, &french()).expect("recognised")
+}
+
+fn word<'a>(page: &'a Page, text: &str) -> &'a ocr_core::Word {
+    page.words()
+        .find(|w| w.text == text)
+        .unwrap_or_else(|| panic!("no word {text:?} in {:?}", page.text()))
+}
+
+#[test]
+fn clean_page_reads_almost_exactly() {
+    let page = read("vocabulaire.png");
+    let c = cer(&truth(), &page.text());
+    assert!(c <= 0.03, "CER {c}: {}", page.text());
+    assert_eq!((page.width, page.height), (1240, 1100));
+    assert_eq!(page.preprocessing.rotation, 0);
+    // Rendered at x = 90, the title's first word starts there, in the top tenth of the page.
+    let title = word(&page, "Vocabulaire");
+    assert!((80..=100).contains(&title.bbox.x), "{:?}", title.bbox);
+    assert!(title.bbox.y < 110 && title.confidence > 80.0, "{title:?}");
+}
+
+#[test]
+fn turned_shaded_photo_is_set_upright_and_boxes_map_back() {
+    let page = read("vocabulaire-photo.jpg");
+    let c = cer(&truth(), &page.text());
+    assert!(c <= 0.10, "CER {c}: {}", page.text());
+    // The page lies turned clockwise a quarter: undoing it is a 270 degree clockwise turn.
+    assert_eq!(page.preprocessing.rotation, 270);
+    assert!(
+        page.preprocessing.deskew.abs() > 2.0,
+        "{:?}",
+        page.preprocessing
+    );
+    // The title runs down the right-hand side of the photo, near the top.
+    let title = word(&page, "Vocabulaire");
+    assert!(title.bbox.x > page.width * 3 / 4, "{:?}", title.bbox);
+    assert!(title.bbox.y < page.height / 3, "{:?}", title.bbox);
+    assert!(
+        title.bbox.height > title.bbox.width,
+        "vertical word box {:?}",
+        title.bbox
+    );
+}
+
+#[test]
+fn exif_orientation_is_applied() {
+    let page = read("vocabulaire-exif.jpg");
+    assert_eq!(page.preprocessing.exif_orientation, Some(6));
+    assert_eq!((page.width, page.height), (1240, 1100), "shown upright");
+    assert_eq!(page.preprocessing.rotation, 0, "nothing left to turn");
+    let c = cer(&truth(), &page.text());
+    assert!(c <= 0.10, "CER {c}: {}", page.text());
+}
+
+#[test]
+fn bad_files_fail_alone_with_their_cause() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let png = std::fs::read(sample("vocabulaire.png")).expect("sample");
+    let files = [
+        ("good.png", png.clone()),
+        ("empty.png", Vec::new()),
+        ("truncated.png", png[..png.len() / 3].to_vec()),
+        ("notes.txt", b"la cuillere - the spoon\n".to_vec()),
+        ("corrupt.jpg", {
+            let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0];
+            b.extend(std::iter::repeat_n(0x42, 500));
+            b
+        }),
+    ];
+    let mut paths: Vec<PathBuf> = files
+        .iter()
+        .map(|(name, bytes)| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).expect("write");
+            p
+        })
+        .collect();
+    paths.push(dir.path().join("missing.png"));
+    paths.push(sample("vocabulaire-exif.jpg"));
+
+    let seen = std::sync::atomic::AtomicUsize::new(0);
+    let items = ocr_batch(
+        &paths,
+        &french(),
+        &BatchOptions {
+            threads: 2,
+            cache: None,
+        },
+        &|_| {
+            seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        },
+    )
+    .expect("batch runs");
+    assert_eq!(seen.into_inner(), paths.len(), "progress for every image");
+    assert_eq!(items.len(), paths.len());
+    for (item, path) in items.iter().zip(&paths) {
+        assert_eq!(&item.path, path, "input order kept");
+    }
+    assert!(items[0].result.is_ok() && items[6].result.is_ok());
+    let err = |i: usize| items[i].result.as_ref().expect_err("should fail");
+    assert!(matches!(err(1), OcrError::Empty { .. }), "{}", err(1));
+    assert!(matches!(err(2), OcrError::Corrupt { .. }), "{}", err(2));
+    assert!(
+        matches!(err(3), OcrError::UnsupportedFormat { .. }),
+        "{}",
+        err(3)
+    );
+    assert!(matches!(err(4), OcrError::Corrupt { .. }), "{}", err(4));
+    assert!(matches!(err(5), OcrError::Read { .. }), "{}", err(5));
+    for i in 1..=5 {
+        let msg = err(i).to_string();
+        assert!(
+            msg.starts_with(&paths[i].display().to_string()),
+            "names the file: {msg}"
+        );
+    }
+}
+
+#[test]
+fn second_run_comes_from_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = Cache::open(dir.path()).expect("cache");
+    let paths = vec![sample("vocabulaire.png"), sample("vocabulaire-exif.jpg")];
+    let batch = BatchOptions {
+        threads: 2,
+        cache: Some(cache),
+    };
+    let first = ocr_batch(&paths, &french(), &batch, &|_| {}).expect("first");
+    assert!(first.iter().all(|i| !i.cached && i.result.is_ok()));
+    let second = ocr_batch(&paths, &french(), &batch, &|_| {}).expect("second");
+    assert!(second.iter().all(|i| i.cached), "no OCR the second time");
+    for (a, b) in first.iter().zip(&second) {
+        let (a, b) = (
+            a.result.as_ref().expect("ok"),
+            b.result.as_ref().expect("ok"),
+        );
+        assert_eq!(a.text(), b.text());
+    }
+    // Other settings are another key.
+    let english = OcrOptions {
+        lang: "eng".into(),
+        ..OcrOptions::default()
+    };
+    let third = ocr_batch(&paths[..1], &english, &batch, &|_| {}).expect("third");
+    assert!(!third[0].cached);
+}
+
+#[test]
+fn missing_language_is_one_clear_error() {
+    let options = OcrOptions {
+        lang: "qqq".into(),
+        ..OcrOptions::default()
+    };
+    let err = ocr_batch(
+        &[sample("vocabulaire.png")],
+        &options,
+        &BatchOptions::default(),
+        &|_| {},
+    )
+    .expect_err("no such language");
+    assert!(matches!(err, OcrError::EngineInit { .. }));
+    assert!(err.to_string().contains("tesseract-ocr-qqq"), "{err}");
+}
