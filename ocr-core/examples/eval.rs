@@ -15,6 +15,9 @@ use std::time::Instant;
 use ocr_core::metrics::{cer, wer};
 use ocr_core::{Engine, OcrOptions, Pipeline, Psm, recognize_bytes};
 
+/// CER, WER, seconds, and the time ratio to plain Tesseract when measured.
+type Score = (f64, f64, f64, Option<f64>);
+
 struct Row {
     id: String,
     image: PathBuf,
@@ -47,7 +50,7 @@ fn main() {
         ..OcrOptions::default()
     };
     let mut engines: BTreeMap<String, Engine> = BTreeMap::new();
-    let mut by_kind: BTreeMap<String, Vec<(f64, f64, f64, Option<f64>)>> = BTreeMap::new();
+    let mut by_kind: BTreeMap<String, Vec<Score>> = BTreeMap::new();
     println!(
         "{:<24} {:<15} {:>6} {:>6} {:>7} {:>7} {:>6}  steps",
         "id", "kind", "CER", "WER", "s/page", "plain s", "ratio"

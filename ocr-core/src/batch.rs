@@ -145,11 +145,11 @@ fn one(
         }
     };
     let key = cache.map(|_| Cache::key(&bytes, fingerprint));
-    if let (Some(c), Some(k)) = (cache, key.as_deref()) {
-        if let Some(mut page) = c.get(k) {
-            page.source = Some(path.to_path_buf());
-            return (Ok(page), true);
-        }
+    if let (Some(c), Some(k)) = (cache, key.as_deref())
+        && let Some(mut page) = c.get(k)
+    {
+        page.source = Some(path.to_path_buf());
+        return (Ok(page), true);
     }
     let result = recognize_bytes(engine, &bytes, path, options);
     if let (Ok(page), Some(c), Some(k)) = (&result, cache, key.as_deref()) {

@@ -21,7 +21,9 @@ pub fn blobs(binary: &GrayImage) -> Vec<Blob> {
         Luma([255 - binary.get_pixel(x, y).0[0]])
     });
     let labels = connected_components(&inverted, Connectivity::Eight, Luma([0u8]));
-    let mut boxes: Vec<Option<(u32, u32, u32, u32, u32)>> = Vec::new();
+    // Per label: min x, min y, max x, max y, pixel count.
+    type Extent = (u32, u32, u32, u32, u32);
+    let mut boxes: Vec<Option<Extent>> = Vec::new();
     for (x, y, l) in labels.enumerate_pixels() {
         let l = l.0[0] as usize;
         if l == 0 {

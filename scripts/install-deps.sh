@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs everything ocr-to-anki needs on Debian 12 (bookworm): Tesseract and Leptonica with their
+# headers, language data, and the C toolchain and libclang that the Tesseract bindings build with.
+# Rust itself comes from rustup (Debian 12's rustc is too old); it is installed only when missing.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+PACKAGES=(
+  build-essential pkg-config clang libclang-dev
+  libtesseract-dev libleptonica-dev tesseract-ocr
+  tesseract-ocr-osd tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu
+  tesseract-ocr-ita tesseract-ocr-spa tesseract-ocr-por
+  ca-certificates curl
+)
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
+
+if ! command -v cargo >/dev/null 2>&1; then
+  if [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  else
+    echo "install-deps: no Rust toolchain found; installing one with rustup" >&2
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal \
+      --component rustfmt,clippy
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+fi
+echo "install-deps: ready ($(cargo --version), $(tesseract --version 2>&1 | head -n1))"
