@@ -2,7 +2,7 @@
 
 use image::{GrayImage, Luma};
 
-use super::illumination::{integral, rect_sum};
+use super::illumination::{integral, integral_of, rect_sum};
 
 /// Sauvola thresholding: a pixel is ink when it is darker than `mean * (1 + k * (sd / 128 - 1))`
 /// over a `window`-sized square around it. Returns 0 for ink and 255 for paper.
@@ -10,7 +10,7 @@ pub fn sauvola(image: &GrayImage, window: u32, k: f32) -> GrayImage {
     let (w, h) = image.dimensions();
     let stride = w as usize + 1;
     let sum = integral(image);
-    let sq = integral_squared(image);
+    let sq = integral_of(image, |v| u64::from(v) * u64::from(v));
     let r = i64::from(window.max(3) / 2);
     let mut out = GrayImage::new(w, h);
     for y in 0..i64::from(h) {
@@ -32,21 +32,6 @@ pub fn sauvola(image: &GrayImage, window: u32, k: f32) -> GrayImage {
         }
     }
     out
-}
-
-fn integral_squared(image: &GrayImage) -> Vec<u64> {
-    let (w, h) = (image.width() as usize, image.height() as usize);
-    let mut ii = vec![0u64; (w + 1) * (h + 1)];
-    let raw = image.as_raw();
-    for y in 0..h {
-        let mut row = 0u64;
-        for x in 0..w {
-            let v = u64::from(raw[y * w + x]);
-            row += v * v;
-            ii[(y + 1) * (w + 1) + x + 1] = ii[y * (w + 1) + x + 1] + row;
-        }
-    }
-    ii
 }
 
 /// Removes salt-and-pepper noise with a median filter of the given radius.

@@ -118,13 +118,18 @@ fn box_blur(image: &GrayImage, r: u32) -> GrayImage {
 
 /// Summed-area table with a zero first row and column, row stride `w + 1`.
 pub(crate) fn integral(image: &GrayImage) -> Vec<u64> {
+    integral_of(image, u64::from)
+}
+
+/// Summed-area table of `f(pixel)`, with a zero first row and column, row stride `w + 1`.
+pub(crate) fn integral_of(image: &GrayImage, f: impl Fn(u8) -> u64) -> Vec<u64> {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let mut ii = vec![0u64; (w + 1) * (h + 1)];
     let raw = image.as_raw();
     for y in 0..h {
         let mut row = 0u64;
         for x in 0..w {
-            row += u64::from(raw[y * w + x]);
+            row += f(raw[y * w + x]);
             ii[(y + 1) * (w + 1) + x + 1] = ii[y * (w + 1) + x + 1] + row;
         }
     }
