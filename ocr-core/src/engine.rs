@@ -287,9 +287,8 @@ impl Osd {
         if ok == 0 {
             return None;
         }
-        // Tesseract reports how far the text is turned counter-clockwise... from the reader's
-        // view, i.e. the clockwise turn already applied to the page; undoing it is the rest of
-        // the circle.
+        // Tesseract reports the clockwise turn the page has undergone (a page turned a quarter
+        // to the left reads 270); undoing it is the rest of the circle.
         let rotation = u16::try_from((360 - deg.rem_euclid(360)) % 360).ok()?;
         Some((rotation, conf))
     }

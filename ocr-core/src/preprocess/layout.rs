@@ -304,14 +304,18 @@ fn profile_sharpness(pts: &[(f32, f32)], deg: f32, bin: f32) -> f32 {
 mod tests {
     use super::*;
 
-    /// Rows of 8x10 "letters" along lines tilted by `deg`.
-    fn page(deg: f32) -> GrayImage {
+    /// An 800x600 page of 40 8x10 "letters" per row; row `r` starts at height `start(r)` on the
+    /// left and climbs `slope(r)` pixels down per pixel across.
+    fn rows_of_letters(
+        rows: u32,
+        start: impl Fn(u32) -> f32,
+        slope: impl Fn(u32) -> f32,
+    ) -> GrayImage {
         let mut img = GrayImage::from_pixel(800, 600, Luma([255]));
-        let t = deg.to_radians().tan();
-        for row in 0..8 {
+        for row in 0..rows {
             for col in 0..40 {
                 let x0 = 60 + col * 16;
-                let y0 = (80.0 + row as f32 * 50.0 + x0 as f32 * t) as u32;
+                let y0 = (start(row) + x0 as f32 * slope(row)) as u32;
                 for y in y0..y0 + 10 {
                     for x in x0..x0 + 8 {
                         img.put_pixel(x, y, Luma([0]));
@@ -320,6 +324,12 @@ mod tests {
             }
         }
         img
+    }
+
+    /// Eight rows of letters along lines tilted by `deg`.
+    fn page(deg: f32) -> GrayImage {
+        let t = deg.to_radians().tan();
+        rows_of_letters(8, |r| 80.0 + r as f32 * 50.0, |_| t)
     }
 
     #[test]
@@ -360,23 +370,10 @@ mod tests {
         assert!((a - 92.0).abs() <= 0.3, "got {a}");
     }
 
-    /// Lines through (x, y0) with angles fanning out from a vanishing point at (-5000, 300).
+    /// Ten rows of letters fanning out from a vanishing point at (-5000, 300).
     fn keystone() -> GrayImage {
-        let mut img = GrayImage::from_pixel(800, 600, Luma([255]));
-        for row in 0..10 {
-            let y_at_0 = 60.0 + row as f32 * 50.0;
-            let slope = (y_at_0 - 300.0) / 5000.0;
-            for col in 0..40 {
-                let x0 = 60 + col * 16;
-                let y0 = (y_at_0 + x0 as f32 * slope) as u32;
-                for y in y0..y0 + 10 {
-                    for x in x0..x0 + 8 {
-                        img.put_pixel(x, y, Luma([0]));
-                    }
-                }
-            }
-        }
-        img
+        let start = |r: u32| 60.0 + r as f32 * 50.0;
+        rows_of_letters(10, start, |r| (start(r) - 300.0) / 5000.0)
     }
 
     #[test]

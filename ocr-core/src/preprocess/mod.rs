@@ -422,13 +422,13 @@ pub fn resample(
 
 /// Halves both sides, averaging each 2x2 square.
 pub fn halve(image: &GrayImage) -> GrayImage {
-    let (w, h) = ((image.width() / 2).max(1), (image.height() / 2).max(1));
-    let src = image.as_raw();
-    let stride = image.width() as usize;
-    let mut out = GrayImage::new(w, h);
     if image.width() < 2 || image.height() < 2 {
         return image.clone();
     }
+    let (w, h) = (image.width() / 2, image.height() / 2);
+    let src = image.as_raw();
+    let stride = image.width() as usize;
+    let mut out = GrayImage::new(w, h);
     for (y, row) in out.as_mut().chunks_exact_mut(w as usize).enumerate() {
         let (r0, r1) = (2 * y * stride, (2 * y + 1) * stride);
         for (x, o) in row.iter_mut().enumerate() {
