@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p ocr-core --example eval -- [GT_DIR] [--baseline] [--only SUBSTR] [--save DIR]
+//!     [--letters MIN-MAX] [--no-orient]
 //! ```
 //! `GT_DIR` defaults to `../shared/ocr-gt` and holds `manifest.tsv`. `--baseline` also runs plain
 //! Tesseract (the file as it is, automatic segmentation, no preprocessing) on each image, for the
@@ -30,11 +31,26 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut dir = PathBuf::from("../shared/ocr-gt");
     let (mut baseline, mut only, mut save) = (false, None::<String>, None::<PathBuf>);
+    let mut pipeline = Pipeline::photo();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--baseline" => baseline = true,
             "--only" => only = args.next(),
             "--save" => save = args.next().map(PathBuf::from),
+            "--letters" => {
+                let spec = args.next().unwrap_or_default();
+                let (min, max) = spec.split_once('-').unwrap_or((&spec, &spec));
+                match (min.parse(), max.parse()) {
+                    (Ok(min), Ok(max)) => {
+                        pipeline.letter_size = Some(ocr_core::preprocess::LetterRange { min, max })
+                    }
+                    _ => {
+                        eprintln!("eval: --letters wants MIN-MAX pixels, got {spec:?}");
+                        std::process::exit(2);
+                    }
+                }
+            }
+            "--no-orient" => pipeline.orient = false,
             _ => dir = PathBuf::from(a),
         }
     }
@@ -47,6 +63,7 @@ fn main() {
     };
     let options = |lang: &str| OcrOptions {
         lang: lang.to_owned(),
+        pipeline: pipeline.clone(),
         ..OcrOptions::default()
     };
     let mut engines: BTreeMap<String, Engine> = BTreeMap::new();

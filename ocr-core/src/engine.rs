@@ -96,6 +96,20 @@ pub fn validate_language(lang: &str) -> Result<()> {
     }
 }
 
+/// Tesseract language codes written in the Latin alphabet, whose lowercase letters have ascenders
+/// and descenders.
+const LATIN_LANGUAGES: &[&str] = &[
+    "afr", "cat", "ces", "cym", "dan", "deu", "eng", "enm", "epo", "est", "eus", "fin", "fra",
+    "frk", "frm", "gle", "glg", "hrv", "hun", "ind", "isl", "ita", "lat", "lav", "lit", "ltz",
+    "msa", "mlt", "nld", "nor", "oci", "pol", "por", "ron", "slk", "slv", "spa", "sqi", "swa",
+    "swe", "tgl", "tur",
+];
+
+/// Whether every language in a Tesseract language string is written in the Latin alphabet.
+pub fn latin_script(lang: &str) -> bool {
+    lang.split('+').all(|code| LATIN_LANGUAGES.contains(&code))
+}
+
 /// A word as Tesseract reports it, in the pixels of the image it was given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawWord {

@@ -74,6 +74,31 @@ fn turned_shaded_photo_is_set_upright_and_boxes_map_back() {
 }
 
 #[test]
+fn upside_down_latin_page_is_told_by_its_ascenders() {
+    let path = sample("vocabulaire.png");
+    let upright = ocr_core::load_path(&path, Default::default()).expect("sample");
+    let gray = upright.image.to_luma8();
+    assert_eq!(ocr_core::preprocess::upside_down(&gray, 30.0), Some(false));
+    let flipped = image::imageops::rotate180(&gray);
+    assert_eq!(
+        ocr_core::preprocess::upside_down(&flipped, 30.0),
+        Some(true)
+    );
+
+    // And the pipeline turns it back before reading it.
+    let mut engine = Engine::new("fra", None).expect("French traineddata installed");
+    let mut png = Vec::new();
+    image::DynamicImage::ImageLuma8(flipped)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encoded");
+    let page = recognize_bytes(&mut engine, &png, Path::new("flipped.png"), &french())
+        .expect("recognised");
+    assert_eq!(page.preprocessing.rotation, 180);
+    let c = cer(&truth(), &page.text());
+    assert!(c <= 0.03, "CER {c}: {}", page.text());
+}
+
+#[test]
 fn exif_orientation_is_applied() {
     let page = read("vocabulaire-exif.jpg");
     assert_eq!(page.preprocessing.exif_orientation, Some(6));

@@ -187,6 +187,65 @@ fn centre(b: &Blob) -> (f32, f32) {
     )
 }
 
+/// Votes on whether horizontal Latin-script text is upright: how many letters rise above their
+/// neighbours' x-height while sitting on the shared baseline (ascenders and capitals when upright),
+/// and how many hang below the baseline under the shared x-line (descenders when upright). Upright
+/// text has several times more of the first; text upside down has more of the second. `size` is
+/// the median letter height.
+pub fn ascender_votes(letters: &[Blob], size: f32) -> (u32, u32) {
+    let mut body: Vec<(f32, f32, f32, f32)> = letters
+        .iter()
+        .filter(|b| {
+            let h = b.bbox.height as f32;
+            h >= 0.4 * size && h <= 2.0 * size
+        })
+        .map(|b| {
+            let top = b.bbox.y as f32;
+            let bottom = (b.bbox.y + b.bbox.height) as f32;
+            (
+                (top + bottom) / 2.0,
+                b.bbox.x as f32 + b.bbox.width as f32 / 2.0,
+                top,
+                bottom,
+            )
+        })
+        .collect();
+    body.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (mut up, mut down) = (0, 0);
+    let mut tops = Vec::new();
+    let mut bottoms = Vec::new();
+    for &(cy, cx, top, bottom) in &body {
+        // Neighbours on the same line: centres close in height, within a few letters along it.
+        let from = body.partition_point(|n| n.0 < cy - 0.5 * size);
+        tops.clear();
+        bottoms.clear();
+        for n in body[from..].iter().take_while(|n| n.0 <= cy + 0.5 * size) {
+            if (n.1 - cx).abs() <= 5.0 * size {
+                tops.push(n.2);
+                bottoms.push(n.3);
+            }
+        }
+        if tops.len() < 6 {
+            continue;
+        }
+        let mid = tops.len() / 2;
+        let x_line = *tops.select_nth_unstable_by(mid, f32::total_cmp).1;
+        let baseline = *bottoms.select_nth_unstable_by(mid, f32::total_cmp).1;
+        let x_height = baseline - x_line;
+        if x_height < 3.0 {
+            continue;
+        }
+        let near = |a: f32, b: f32| (a - b).abs() <= (0.12 * x_height).max(1.0);
+        let rise = (0.15 * x_height).max(1.5);
+        if top < x_line - rise && near(bottom, baseline) {
+            up += 1;
+        } else if bottom > baseline + rise && near(top, x_line) {
+            down += 1;
+        }
+    }
+    (up, down)
+}
+
 /// A text line direction measured in one band of the page: a point on it and its angle in degrees.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BandLine {
@@ -424,5 +483,49 @@ mod tests {
     fn blank_page_has_no_angle() {
         let img = GrayImage::from_pixel(100, 100, Luma([255]));
         assert_eq!(line_angle(&letter_like(&blobs(&img), 100, 100), 10.0), None);
+    }
+
+    /// Rows of 8-pixel-wide letters with a 10-pixel x-height; every third letter rises 5 pixels
+    /// above it, every tenth hangs 5 below, as in upright Latin text. Mirrored top to bottom, the
+    /// page reads as if upside down.
+    fn latin_rows(mirrored: bool) -> Vec<Blob> {
+        let mut letters = Vec::new();
+        for row in 0..10u32 {
+            let baseline = 40 + row * 30;
+            for col in 0..40u32 {
+                let (top, bottom) = match col {
+                    c if c % 10 == 7 => (baseline - 10, baseline + 5),
+                    c if c % 3 == 0 => (baseline - 15, baseline),
+                    _ => (baseline - 10, baseline),
+                };
+                let (y0, y1) = if mirrored {
+                    (400 - bottom, 400 - top)
+                } else {
+                    (top, bottom)
+                };
+                letters.push(Blob {
+                    bbox: BBox::new(20 + col * 12, y0, 8, y1 - y0),
+                    area: 40,
+                });
+            }
+        }
+        letters
+    }
+
+    #[test]
+    fn ascenders_outvote_descenders_only_when_upright() {
+        let (up, down) = ascender_votes(&latin_rows(false), 10.0);
+        assert!(up > 2 * down && up > 100, "upright: {up} up, {down} down");
+        let (up, down) = ascender_votes(&latin_rows(true), 10.0);
+        assert!(
+            down > 2 * up && down > 100,
+            "upside down: {up} up, {down} down"
+        );
+    }
+
+    #[test]
+    fn too_few_letters_cast_no_votes() {
+        let few: Vec<Blob> = latin_rows(false).into_iter().take(5).collect();
+        assert_eq!(ascender_votes(&few, 10.0), (0, 0));
     }
 }

@@ -29,11 +29,39 @@ const ANALYSIS_SIDE: u32 = 1600;
 pub trait DetectOrientation {
     /// Detects the orientation of an image, or `None` when it cannot tell.
     fn detect(&mut self, image: &GrayImage) -> Option<(u16, f32)>;
+
+    /// Whether the text is in a script with ascenders and descenders (Latin), so that their
+    /// counts can tell upright text from upside-down text without a full detection.
+    fn script_has_ascenders(&self) -> bool {
+        false
+    }
 }
 
 impl DetectOrientation for crate::engine::Engine {
     fn detect(&mut self, image: &GrayImage) -> Option<(u16, f32)> {
         self.detect_orientation(image)
+    }
+
+    fn script_has_ascenders(&self) -> bool {
+        crate::engine::latin_script(self.language())
+    }
+}
+
+/// Upside down (`Some(true)`), upright (`Some(false)`) or unclear, from the ascender and descender
+/// votes of the letters on a straightened, horizontal-line image.
+pub fn upside_down(image: &GrayImage, letter: f32) -> Option<bool> {
+    let window = ((letter * 2.0) as u32).max(15) | 1;
+    let bin = binarize::sauvola(image, window, 0.2);
+    let letters = layout::letter_like(&layout::blobs(&bin), image.width(), image.height());
+    let (up, down) = layout::ascender_votes(&letters, letter);
+    if up + down < 20 {
+        None
+    } else if up >= 2 * down {
+        Some(false)
+    } else if down >= 2 * up {
+        Some(true)
+    } else {
+        None
     }
 }
 
@@ -109,7 +137,7 @@ impl Pipeline {
             orient: true,
             deskew: Some(15.0),
             crop: true,
-            letter_size: Some(LetterRange { min: 30, max: 30 }),
+            letter_size: Some(LetterRange { min: 16, max: 30 }),
             normalize: true,
             binarize: None,
             denoise: None,
@@ -208,15 +236,21 @@ impl Pipeline {
         if self.orient {
             // The lines now run across; what is left to tell is whether the page is upside down.
             // Orientation needs far less detail than reading: large letters are halved first.
-            let flip = orient
-                .and_then(|d| {
-                    if letter_out >= 24.0 {
-                        d.detect(&halve(&image))
-                    } else {
-                        d.detect(&image)
-                    }
-                })
-                .is_some_and(|(r, _)| r == 180);
+            // Latin text says so itself, through its ascenders; other scripts, and pages where the
+            // count is unclear, go to the detector.
+            let small = (letter_out >= 24.0).then(|| halve(&image));
+            let (small, small_letter) = match &small {
+                Some(s) => (s, letter_out / 2.0),
+                None => (&image, letter_out),
+            };
+            let flip = orient.and_then(|d| {
+                let votes = d
+                    .script_has_ascenders()
+                    .then(|| upside_down(small, small_letter))
+                    .flatten();
+                votes.or_else(|| d.detect(small).map(|(r, _)| r == 180))
+            });
+            let flip = flip.unwrap_or(false);
             if flip {
                 let (rotated, map) = rotate_quarter(&image, 180);
                 image = rotated;
@@ -262,7 +296,10 @@ pub struct Measurements {
 /// Measures line direction, perspective, letter size and text bounds on a small copy of the page.
 pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
     let (w, h) = gray.dimensions();
+    // A page only a little larger than the analysis size is measured as it is: shrinking it
+    // would cost more time than measuring the extra pixels.
     let k = (ANALYSIS_SIDE as f32 / w.max(h) as f32).min(1.0);
+    let k = if k >= 0.85 { 1.0 } else { k };
     let (sw, sh) = (
         ((w as f32 * k) as u32).max(1),
         ((h as f32 * k) as u32).max(1),
