@@ -1,0 +1,141 @@
+//! Writing a deck as an Anki package (`.apkg`) through genanki-rs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use genanki_rs::{Field, Model, ModelType, Package, Template};
+
+use crate::error::{ExportError, Result};
+use crate::identity::stable_id;
+use crate::model::Deck;
+use crate::note::{self, Notes};
+use crate::notetype::{CSS, NoteType};
+
+/// How a deck is written.
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// Folder that relative source image paths start from (usually the cards file's folder).
+    pub media_base: Option<PathBuf>,
+    /// When the cards last changed (the cards file's modification time), stamped on every note.
+    /// Anki updates an existing note only from a newer one, so the same cards exported twice
+    /// update nothing, and edited cards (a later time) update their notes. `None` stamps a fixed
+    /// time: re-exports never update notes, only add new ones.
+    pub modified: Option<SystemTime>,
+}
+
+/// The note time used when none is given: 2020-01-01 00:00:00 UTC.
+pub const FIXED_TIME: f64 = 1_577_836_800.0;
+
+/// What an export wrote and what it left out.
+#[derive(Debug, Default)]
+pub struct ExportSummary {
+    /// Notes written.
+    pub notes: usize,
+    /// Cards those notes make in Anki.
+    pub cards: usize,
+    /// Media files written.
+    pub media: usize,
+    /// Cards left out because the same note came earlier in the deck.
+    pub duplicates: usize,
+    /// Notes not added because Anki already has them (AnkiConnect only).
+    pub already_in_anki: usize,
+    /// Cards left out or written without their image, each with its reason.
+    pub problems: Vec<ExportError>,
+}
+
+impl ExportSummary {
+    pub(crate) fn of(notes: &Notes, media: usize) -> ExportSummary {
+        ExportSummary {
+            notes: notes.notes.len(),
+            cards: notes.notes.iter().map(|n| n.cards).sum(),
+            media,
+            duplicates: notes.duplicates,
+            already_in_anki: 0,
+            problems: Vec::new(),
+        }
+    }
+}
+
+fn model(t: &NoteType) -> Model {
+    let fields = t.fields.iter().map(|f| Field::new(f)).collect();
+    let templates = t
+        .templates
+        .iter()
+        .map(|tpl| Template::new(tpl.name).qfmt(&tpl.front).afmt(&tpl.back))
+        .collect();
+    Model::new(t.id(), t.name, fields, templates)
+        .css(CSS)
+        .model_type(if t.cloze {
+            ModelType::Cloze
+        } else {
+            ModelType::FrontBack
+        })
+}
+
+/// Writes `deck` to `path` as an `.apkg`. The file appears only once complete; an existing file
+/// is replaced then, and kept if anything fails. Cards that cannot be exported are listed in the
+/// summary; if none can, nothing is written.
+pub fn write_apkg(deck: &Deck, path: &Path, options: &ExportOptions) -> Result<ExportSummary> {
+    crate::model::validate_deck_name(&deck.name)?;
+    let notes = note::prepare(deck, options.media_base.as_deref(), true);
+    if notes.notes.is_empty() {
+        return Err(nothing_to_write(deck, notes));
+    }
+    let package_error = |e: genanki_rs::Error| ExportError::Package {
+        path: path.to_owned(),
+        message: e.to_string(),
+    };
+
+    let models: BTreeMap<&str, Model> = [NoteType::basic(), NoteType::reversed(), NoteType::cloze()]
+        .iter()
+        .map(|t| (t.name, model(t)))
+        .collect();
+    let mut anki_deck = genanki_rs::Deck::new(stable_id("deck", &deck.name), &deck.name, "");
+    for n in &notes.notes {
+        let model = models[n.note_type.name].clone();
+        let fields: Vec<&str> = n.fields.iter().map(String::as_str).collect();
+        let tags: Vec<&str> = n.tags.iter().map(String::as_str).collect();
+        let note = genanki_rs::Note::new_with_options(model, fields, None, Some(tags), Some(&n.guid))
+            .map_err(package_error)?;
+        anki_deck.add_note(note);
+    }
+
+    // genanki-rs takes media as files and names them by file name: stage them in a folder.
+    let staging = tempfile::tempdir().map_err(|e| ExportError::io(std::env::temp_dir(), e))?;
+    let mut media_paths = BTreeMap::new();
+    for m in notes.notes.iter().filter_map(|n| n.media.as_ref()) {
+        if !media_paths.contains_key(&m.name) {
+            let p = staging.path().join(&m.name);
+            std::fs::write(&p, &m.bytes).map_err(|e| ExportError::io(&p, e))?;
+            media_paths.insert(m.name.clone(), p.to_string_lossy().into_owned());
+        }
+    }
+    let media: Vec<&str> = media_paths.values().map(String::as_str).collect();
+    let mut package = Package::new(vec![anki_deck], media).map_err(package_error)?;
+    let stamp = options
+        .modified
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(FIXED_TIME, |d| d.as_secs() as f64);
+    crate::atomic::write_with(path, |file| {
+        package
+            .write_timestamp(file, stamp)
+            .map_err(package_error)
+    })?;
+
+    let mut summary = ExportSummary::of(&notes, media_paths.len());
+    summary.problems = notes.problems;
+    Ok(summary)
+}
+
+/// The error when no card of a deck can be written.
+pub(crate) fn nothing_to_write(deck: &Deck, notes: Notes) -> ExportError {
+    let detail = match notes.problems.first() {
+        Some(first) => format!(" ({} refused; first: {first})", notes.problems.len()),
+        None => String::new(),
+    };
+    ExportError::NoCards {
+        name: deck.name.clone(),
+        detail,
+    }
+}

@@ -1,0 +1,194 @@
+//! A card's source image as Anki media: the file itself or the crop of its region, named by its
+//! content so that equal names from different folders never collide and re-exports reuse it.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+
+use crate::model::Source;
+
+/// A media file ready to go into a package or to AnkiConnect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Media {
+    /// Its name inside Anki's media folder.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The image file a source points to, relative paths taken from `base`.
+pub fn resolve(source: &Source, base: Option<&Path>) -> PathBuf {
+    match base {
+        Some(b) if source.image.is_relative() => b.join(&source.image),
+        _ => source.image.clone(),
+    }
+}
+
+/// Reads a source image (and crops its region); the error is a human-readable cause.
+pub fn load(source: &Source, base: Option<&Path>) -> Result<Media, String> {
+    let path = resolve(source, base);
+    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+    let format = image::guess_format(&bytes).map_err(|_| "not an image file".to_owned())?;
+    let stem = clean_stem(&path);
+    match source.region {
+        None if matches!(
+            format,
+            ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP
+        ) =>
+        {
+            let ext = format.extensions_str().first().copied().unwrap_or("img");
+            Ok(Media {
+                name: format!("{stem}-{}.{ext}", short_hash(&[&bytes])),
+                bytes,
+            })
+        }
+        // Formats phones and browsers do not show (TIFF, BMP) become PNG.
+        None => {
+            let img = decode(&bytes)?;
+            let png = encode_png(&img)?;
+            Ok(Media {
+                name: format!("{stem}-{}.png", short_hash(&[&bytes])),
+                bytes: png,
+            })
+        }
+        Some([x, y, w, h]) => {
+            let img = decode(&bytes)?;
+            let (iw, ih) = (img.width(), img.height());
+            if w == 0 || h == 0 || x >= iw || y >= ih {
+                return Err(format!(
+                    "region [{x}, {y}, {w}, {h}] lies outside the {iw}x{ih} image"
+                ));
+            }
+            let crop = img.crop_imm(x, y, w.min(iw - x), h.min(ih - y));
+            let png = encode_png(&crop)?;
+            let region = format!("{x},{y},{w},{h}");
+            Ok(Media {
+                name: format!("{stem}-{}.png", short_hash(&[&bytes, region.as_bytes()])),
+                bytes: png,
+            })
+        }
+    }
+}
+
+/// Decodes with EXIF orientation applied, so regions are in the pixels the user sees.
+fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let orientation = decoder.orientation().ok();
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    if let Some(o) = orientation {
+        img.apply_orientation(o);
+    }
+    Ok(img)
+}
+
+fn encode_png(img: &DynamicImage) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// The file stem reduced to letters, digits, `-` and `_`, at most 40 characters.
+fn clean_stem(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let clean: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    if clean.is_empty() {
+        "image".into()
+    } else {
+        clean
+    }
+}
+
+fn short_hash(parts: &[&[u8]]) -> String {
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        h.update(p);
+        h.update(b"\0");
+    }
+    h.finalize().to_hex()[..16].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{Rgb, RgbImage};
+
+    fn write_png(path: &Path, colour: [u8; 3]) {
+        RgbImage::from_pixel(40, 30, Rgb(colour))
+            .save(path)
+            .expect("png written");
+    }
+
+    #[test]
+    fn same_name_in_two_folders_gives_two_media() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (sub, colour) in [("a", [255, 0, 0]), ("b", [0, 0, 255])] {
+            std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
+            write_png(&dir.path().join(sub).join("page 1.png"), colour);
+        }
+        let src = |p: &str| Source {
+            image: p.into(),
+            region: None,
+        };
+        let a = load(&src("a/page 1.png"), Some(dir.path())).expect("a");
+        let b = load(&src("b/page 1.png"), Some(dir.path())).expect("b");
+        assert_ne!(a.name, b.name);
+        assert!(a.name.starts_with("page_1-") && a.name.ends_with(".png"), "{}", a.name);
+        assert_eq!(a.bytes, std::fs::read(dir.path().join("a/page 1.png")).expect("read"));
+        // The same file is the same media, whatever folder it is named from.
+        let again = load(&src(&dir.path().join("a/page 1.png").to_string_lossy()), None)
+            .expect("absolute");
+        assert_eq!(again, a);
+    }
+
+    #[test]
+    fn region_is_cropped_and_checked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("p.png");
+        write_png(&path, [10, 20, 30]);
+        let src = |region| Source {
+            image: path.clone(),
+            region: Some(region),
+        };
+        let crop = load(&src([5, 5, 10, 8]), None).expect("crop");
+        let img = image::load_from_memory(&crop.bytes).expect("png");
+        assert_eq!((img.width(), img.height()), (10, 8));
+        // Clamped to the image when it runs over the edge.
+        let edge = load(&src([30, 20, 100, 100]), None).expect("edge");
+        let img = image::load_from_memory(&edge.bytes).expect("png");
+        assert_eq!((img.width(), img.height()), (10, 10));
+        let err = load(&src([50, 0, 5, 5]), None).expect_err("outside");
+        assert!(err.contains("outside the 40x30 image"), "{err}");
+    }
+
+    #[test]
+    fn missing_and_non_image_files_say_why() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = dir.path().join("notes.txt");
+        std::fs::write(&text, "hello").expect("write");
+        let src = |p: PathBuf| Source {
+            image: p,
+            region: None,
+        };
+        assert_eq!(load(&src(text), None).expect_err("text"), "not an image file");
+        let err = load(&src(dir.path().join("gone.jpg")), None).expect_err("missing");
+        assert!(err.contains("No such file"), "{err}");
+    }
+}

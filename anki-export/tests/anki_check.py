@@ -1,0 +1,87 @@
+"""Imports decks into a fresh collection with the official Anki backend and prints what it holds.
+
+Usage: anki_check.py FILE [FILE...]
+Each FILE (.apkg, or a .txt/.tsv/.csv for the text importer) is imported in turn into the same
+new, empty collection, the way Anki's File > Import does it. Prints one JSON object:
+  imports: per file, the importer's log counts (new, updated, duplicate, ...)
+  notes:   every note: guid, note type, fields, tags, card count, card ordinals, decks
+  media:   every file in the collection's media folder with its SHA-256
+  decks:   every deck name
+"""
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+
+from anki.collection import (
+    Collection,
+    ImportAnkiPackageOptions,
+    ImportAnkiPackageRequest,
+    ImportCsvRequest,
+)
+
+LOG_KINDS = (
+    "new",
+    "updated",
+    "duplicate",
+    "conflicting",
+    "first_field_match",
+    "missing_notetype",
+    "missing_deck",
+    "empty_first_field",
+)
+
+
+def import_file(col, path):
+    path = os.path.abspath(path)
+    if path.endswith(".apkg"):
+        request = ImportAnkiPackageRequest(
+            package_path=path,
+            options=ImportAnkiPackageOptions(with_scheduling=False),
+        )
+        out = col.import_anki_package(request)
+    else:
+        metadata = col.get_csv_metadata(path=path, delimiter=None)
+        out = col.import_csv(ImportCsvRequest(path=path, metadata=metadata))
+    return {kind: len(getattr(out.log, kind)) for kind in LOG_KINDS}
+
+
+def main(paths):
+    with tempfile.TemporaryDirectory() as tmp:
+        col = Collection(os.path.join(tmp, "collection.anki2"))
+        try:
+            imports = [import_file(col, p) for p in paths]
+            notes = []
+            for nid in col.find_notes(""):
+                note = col.get_note(nid)
+                cards = note.cards()
+                notes.append(
+                    {
+                        "guid": note.guid,
+                        "notetype": note.note_type()["name"],
+                        "fields": dict(note.items()),
+                        "tags": note.tags,
+                        "cards": len(cards),
+                        "ords": sorted(c.ord for c in cards),
+                        "decks": sorted({col.decks.name(c.did) for c in cards}),
+                    }
+                )
+            media_dir = col.media.dir()
+            media = {}
+            for name in sorted(os.listdir(media_dir)):
+                with open(os.path.join(media_dir, name), "rb") as f:
+                    media[name] = hashlib.sha256(f.read()).hexdigest()
+            decks = sorted(d.name for d in col.decks.all_names_and_ids())
+        finally:
+            col.close()
+    json.dump(
+        {"imports": imports, "notes": notes, "media": media, "decks": decks},
+        sys.stdout,
+        ensure_ascii=False,
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
