@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything ocr-to-anki needs on Debian 12 (bookworm): Tesseract and Leptonica with their
-# headers, language data, and the C toolchain and libclang that the Tesseract bindings build with.
+# headers, language data, the C toolchain and libclang that the Tesseract bindings build with, and
+# Python with venv (the tests import every deck they write with Anki's own Python backend).
 # Rust itself comes from rustup (Debian 12's rustc is too old); it is installed only when missing.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ PACKAGES=(
   libtesseract-dev libleptonica-dev tesseract-ocr
   tesseract-ocr-osd tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu
   tesseract-ocr-ita tesseract-ocr-spa tesseract-ocr-por
+  python3 python3-venv
   ca-certificates curl
 )
 

@@ -46,7 +46,10 @@ fn main() {
         "{n} cards -> {} notes, {} Anki cards",
         summary.notes, summary.cards
     );
-    println!("apkg: {apkg_secs:.3} s, {:.1} MB file", apkg_bytes as f64 / 1e6);
+    println!(
+        "apkg: {apkg_secs:.3} s, {:.1} MB file",
+        apkg_bytes as f64 / 1e6
+    );
     println!("csv:  {csv_secs:.3} s");
     println!("peak memory (max RSS): {:.1} MB", peak_rss_mb());
 }
@@ -56,5 +59,9 @@ fn peak_rss_mb() -> f64 {
     // SAFETY: getrusage only writes into the struct it is given.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let ok = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0;
-    if ok { usage.ru_maxrss as f64 / 1024.0 } else { f64::NAN }
+    if ok {
+        usage.ru_maxrss as f64 / 1024.0
+    } else {
+        f64::NAN
+    }
 }

@@ -87,17 +87,19 @@ pub fn write_apkg(deck: &Deck, path: &Path, options: &ExportOptions) -> Result<E
         message: e.to_string(),
     };
 
-    let models: BTreeMap<&str, Model> = [NoteType::basic(), NoteType::reversed(), NoteType::cloze()]
-        .iter()
-        .map(|t| (t.name, model(t)))
-        .collect();
+    let models: BTreeMap<&str, Model> =
+        [NoteType::basic(), NoteType::reversed(), NoteType::cloze()]
+            .iter()
+            .map(|t| (t.name, model(t)))
+            .collect();
     let mut anki_deck = genanki_rs::Deck::new(stable_id("deck", &deck.name), &deck.name, "");
     for n in &notes.notes {
         let model = models[n.note_type.name].clone();
         let fields: Vec<&str> = n.fields.iter().map(String::as_str).collect();
         let tags: Vec<&str> = n.tags.iter().map(String::as_str).collect();
-        let note = genanki_rs::Note::new_with_options(model, fields, None, Some(tags), Some(&n.guid))
-            .map_err(package_error)?;
+        let note =
+            genanki_rs::Note::new_with_options(model, fields, None, Some(tags), Some(&n.guid))
+                .map_err(package_error)?;
         anki_deck.add_note(note);
     }
 
@@ -118,9 +120,7 @@ pub fn write_apkg(deck: &Deck, path: &Path, options: &ExportOptions) -> Result<E
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(FIXED_TIME, |d| d.as_secs() as f64);
     crate::atomic::write_with(path, |file| {
-        package
-            .write_timestamp(file, stamp)
-            .map_err(package_error)
+        package.write_timestamp(file, stamp).map_err(package_error)
     })?;
 
     let mut summary = ExportSummary::of(&notes, media_paths.len());

@@ -22,8 +22,11 @@ pub fn write_with<T>(path: &Path, write: impl FnOnce(&mut File) -> Result<T>) ->
         .tempfile_in(dir)
         .map_err(|e| ExportError::io(path, e))?;
     let value = write(tmp.as_file_mut())?;
-    tmp.as_file().sync_all().map_err(|e| ExportError::io(path, e))?;
-    tmp.persist(path).map_err(|e| ExportError::io(path, e.error))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| ExportError::io(path, e))?;
+    tmp.persist(path)
+        .map_err(|e| ExportError::io(path, e.error))?;
     Ok(value)
 }
 
@@ -48,8 +51,10 @@ mod tests {
         assert_eq!(std::fs::read(&path).expect("read"), b"old");
         assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
 
-        write_with(&path, |f| f.write_all(b"new").map_err(|e| ExportError::io("x", e)))
-            .expect("written");
+        write_with(&path, |f| {
+            f.write_all(b"new").map_err(|e| ExportError::io("x", e))
+        })
+        .expect("written");
         assert_eq!(std::fs::read(&path).expect("read"), b"new");
     }
 
@@ -57,6 +62,9 @@ mod tests {
     fn missing_folder_is_an_error_naming_the_target() {
         let err = write_with(Path::new("/nonexistent-dir-xyz/deck.apkg"), |_| Ok(()))
             .expect_err("no folder");
-        assert!(err.to_string().contains("/nonexistent-dir-xyz/deck.apkg"), "{err}");
+        assert!(
+            err.to_string().contains("/nonexistent-dir-xyz/deck.apkg"),
+            "{err}"
+        );
     }
 }

@@ -194,7 +194,10 @@ impl AnkiConnect {
                 needed.push(&n.note_type);
             }
         }
-        for t in needed.into_iter().filter(|t| !have.iter().any(|h| h == t.name)) {
+        for t in needed
+            .into_iter()
+            .filter(|t| !have.iter().any(|h| h == t.name))
+        {
             let templates: Vec<Value> = t
                 .templates
                 .iter()

@@ -95,7 +95,9 @@ mod tests {
         let guid = deck.cards[0].guid();
         assert_eq!(
             lines[6],
-            format!("Basic (and reversed card)\tLangues::Français\t{guid}\tla cellule\tthe cell\tfr_vocab")
+            format!(
+                "Basic (and reversed card)\tLangues::Français\t{guid}\tla cellule\tthe cell\tfr_vocab"
+            )
         );
         // A tab inside a field is quoted, not a column break.
         assert!(lines[7].contains("\"a\t{{c1::b}}\""), "{}", lines[7]);

@@ -124,10 +124,8 @@ pub fn cloze_numbers(text: &str) -> BTreeSet<u32> {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         if !digits.is_empty() && rest[digits.len()..].starts_with("::") {
             let closed = rest[digits.len() + 2..].contains("}}");
-            if let (true, Ok(n)) = (closed, digits.parse::<u32>()) {
-                if n >= 1 {
-                    out.insert(n);
-                }
+            if let (true, Ok(n @ 1..)) = (closed, digits.parse::<u32>()) {
+                out.insert(n);
             }
         }
     }
@@ -144,7 +142,10 @@ mod tests {
             field("<script>alert('x')</script> & <b>"),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;"
         );
-        assert_eq!(field("a \"quote\"\nnext line"), "a &quot;quote&quot;<br>next line");
+        assert_eq!(
+            field("a \"quote\"\nnext line"),
+            "a &quot;quote&quot;<br>next line"
+        );
         assert_eq!(field("déjà vu — 日本語"), "déjà vu — 日本語");
     }
 

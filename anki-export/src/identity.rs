@@ -58,7 +58,10 @@ mod tests {
         let b = guid("basic", &[" la cellule", "the\tcell "]);
         assert_eq!(a, b);
         // "é" composed and decomposed.
-        assert_eq!(guid("basic", &["\u{e9}t\u{e9}"]), guid("basic", &["e\u{301}te\u{301}"]));
+        assert_eq!(
+            guid("basic", &["\u{e9}t\u{e9}"]),
+            guid("basic", &["e\u{301}te\u{301}"])
+        );
         assert_eq!(a.len(), 11);
         assert!(a.bytes().all(|c| c.is_ascii_alphanumeric()), "{a}");
     }

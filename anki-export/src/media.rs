@@ -150,11 +150,21 @@ mod tests {
         let a = load(&src("a/page 1.png"), Some(dir.path())).expect("a");
         let b = load(&src("b/page 1.png"), Some(dir.path())).expect("b");
         assert_ne!(a.name, b.name);
-        assert!(a.name.starts_with("page_1-") && a.name.ends_with(".png"), "{}", a.name);
-        assert_eq!(a.bytes, std::fs::read(dir.path().join("a/page 1.png")).expect("read"));
+        assert!(
+            a.name.starts_with("page_1-") && a.name.ends_with(".png"),
+            "{}",
+            a.name
+        );
+        assert_eq!(
+            a.bytes,
+            std::fs::read(dir.path().join("a/page 1.png")).expect("read")
+        );
         // The same file is the same media, whatever folder it is named from.
-        let again = load(&src(&dir.path().join("a/page 1.png").to_string_lossy()), None)
-            .expect("absolute");
+        let again = load(
+            &src(&dir.path().join("a/page 1.png").to_string_lossy()),
+            None,
+        )
+        .expect("absolute");
         assert_eq!(again, a);
     }
 
@@ -187,7 +197,10 @@ mod tests {
             image: p,
             region: None,
         };
-        assert_eq!(load(&src(text), None).expect_err("text"), "not an image file");
+        assert_eq!(
+            load(&src(text), None).expect_err("text"),
+            "not an image file"
+        );
         let err = load(&src(dir.path().join("gone.jpg")), None).expect_err("missing");
         assert!(err.contains("No such file"), "{err}");
     }

@@ -155,7 +155,12 @@ impl Card {
     /// Checks that the card can become a note; `index` counts from 1 for the message.
     pub fn validate(&self, index: usize) -> Result<()> {
         let invalid = |reason: String| Err(ExportError::InvalidCard { index, reason });
-        let size: usize = self.kind.identity_fields().iter().map(|f| f.len()).sum::<usize>()
+        let size: usize = self
+            .kind
+            .identity_fields()
+            .iter()
+            .map(|f| f.len())
+            .sum::<usize>()
             + match &self.kind {
                 CardKind::Cloze { extra, .. } => extra.len(),
                 _ => 0,
@@ -246,7 +251,9 @@ impl Deck {
             None => {
                 return Err(ExportError::Json {
                     path: path.to_owned(),
-                    message: format!("no \"version\" field (expected \"version\": {FORMAT_VERSION})"),
+                    message: format!(
+                        "no \"version\" field (expected \"version\": {FORMAT_VERSION})"
+                    ),
                 });
             }
         }
@@ -351,7 +358,10 @@ mod tests {
         let err = Deck::from_json(&text, Path::new("new.json")).expect_err("version 2");
         assert!(matches!(err, ExportError::UnsupportedVersion { .. }));
         let msg = err.to_string();
-        assert!(msg.contains("new.json") && msg.contains("version 2"), "{msg}");
+        assert!(
+            msg.contains("new.json") && msg.contains("version 2"),
+            "{msg}"
+        );
         let err = Deck::from_json(r#"{"deck": "D", "cards": []}"#, Path::new("old.json"))
             .expect_err("no version");
         assert!(err.to_string().contains("no \"version\""), "{err}");
@@ -370,7 +380,9 @@ mod tests {
     fn bad_cards_and_names_are_refused() {
         assert!(Card::basic("", "x").validate(3).is_err());
         assert!(Card::reversed("x", " ").validate(3).is_err());
-        let err = Card::cloze("no gap here", "").validate(7).expect_err("no deletion");
+        let err = Card::cloze("no gap here", "")
+            .validate(7)
+            .expect_err("no deletion");
         assert!(err.to_string().starts_with("card 7:"), "{err}");
         let huge = "x".repeat(MAX_CARD_BYTES + 1);
         assert!(Card::basic("q", huge).validate(1).is_err());
@@ -391,7 +403,10 @@ mod tests {
         let a = Card::basic("Quelle heure est-il ?", "What time is it?");
         let b = Card::basic("Quelle  heure est-il ?\n", "What time is it?").with_tags(["x"]);
         assert_eq!(a.guid(), b.guid());
-        assert_ne!(a.guid(), Card::reversed("Quelle heure est-il ?", "What time is it?").guid());
+        assert_ne!(
+            a.guid(),
+            Card::reversed("Quelle heure est-il ?", "What time is it?").guid()
+        );
         // The extra of a cloze is a note on the card, not what it asks.
         assert_eq!(
             Card::cloze("{{c1::a}} b", "").guid(),

@@ -131,7 +131,10 @@ mod tests {
     #[test]
     fn templates_name_their_fields() {
         let b = NoteType::basic();
-        assert_eq!(b.templates[0].front, r#"<div class="content">{{Front}}</div>"#);
+        assert_eq!(
+            b.templates[0].front,
+            r#"<div class="content">{{Front}}</div>"#
+        );
         assert!(b.templates[0].back.contains("{{Back}}"));
         assert!(b.templates[0].back.contains("{{#Source}}"));
         let r = NoteType::reversed();

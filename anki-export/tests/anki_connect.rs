@@ -57,7 +57,11 @@ fn answer(body: &str, key: Option<&str>, anki: &mut Anki) -> Value {
             assert_eq!(fields[2], "Source");
             assert_eq!(p["isCloze"], name.contains("Cloze"));
             let templates = p["cardTemplates"].as_array().expect("templates");
-            assert!(templates.iter().all(|t| t["Front"].is_string() && t["Back"].is_string()));
+            assert!(
+                templates
+                    .iter()
+                    .all(|t| t["Front"].is_string() && t["Back"].is_string())
+            );
             assert!(p["css"].as_str().is_some_and(|c| c.contains(".card")));
             anki.models.push(name);
             json!({"id": 1})
@@ -72,13 +76,15 @@ fn answer(body: &str, key: Option<&str>, anki: &mut Anki) -> Value {
         }
         "canAddNotes" => {
             let notes = p["notes"].as_array().expect("notes");
-            json!(notes
-                .iter()
-                .map(|n| {
-                    let first = first_field(n);
-                    !anki.first_fields.contains(&first)
-                })
-                .collect::<Vec<_>>())
+            json!(
+                notes
+                    .iter()
+                    .map(|n| {
+                        let first = first_field(n);
+                        !anki.first_fields.contains(&first)
+                    })
+                    .collect::<Vec<_>>()
+            )
         }
         "addNotes" => {
             let notes = p["notes"].as_array().expect("notes");
@@ -89,7 +95,10 @@ fn answer(body: &str, key: Option<&str>, anki: &mut Anki) -> Value {
                     assert_eq!(n["deckName"], "Biology::Cells");
                     assert_eq!(n["options"]["allowDuplicate"], false);
                     let model = n["modelName"].as_str().expect("model");
-                    assert!(anki.models.iter().any(|m| m == model), "{model} not created");
+                    assert!(
+                        anki.models.iter().any(|m| m == model),
+                        "{model} not created"
+                    );
                     let first = first_field(n);
                     if anki.first_fields.contains(&first) {
                         Value::Null
@@ -146,18 +155,32 @@ async fn push_creates_types_stores_media_and_reports_duplicates() {
         media_base: Some(dir.path().to_owned()),
         modified: None,
     };
-    let summary = client.push(&deck(dir.path()), &options, 2).await.expect("pushed");
+    let summary = client
+        .push(&deck(dir.path()), &options, 2)
+        .await
+        .expect("pushed");
     assert_eq!((summary.notes, summary.already_in_anki), (3, 1));
     assert_eq!(summary.cards, 1 + 2 + 1);
     assert_eq!(summary.media, 1);
 
     let anki = anki.lock().expect("lock");
-    assert_eq!(anki.models.len(), 4, "three note types created: {:?}", anki.models);
+    assert_eq!(
+        anki.models.len(),
+        4,
+        "three note types created: {:?}",
+        anki.models
+    );
     assert_eq!(anki.calls[..3], ["version", "createDeck", "modelNames"]);
     assert!(anki.batches.iter().all(|&n| n <= 2), "{:?}", anki.batches);
     let (name, bytes) = anki.media.iter().next().expect("one media file");
-    assert!(name.starts_with("page-") && name.ends_with(".png"), "{name}");
-    assert_eq!(bytes, &std::fs::read(dir.path().join("page.png")).expect("read"));
+    assert!(
+        name.starts_with("page-") && name.ends_with(".png"),
+        "{name}"
+    );
+    assert_eq!(
+        bytes,
+        &std::fs::read(dir.path().join("page.png")).expect("read")
+    );
 }
 
 #[tokio::test]
@@ -174,7 +197,11 @@ async fn a_second_push_adds_nothing() {
     assert_eq!(first.notes, 4);
     let second = client.push(&deck, &options, 50).await.expect("second");
     assert_eq!((second.notes, second.already_in_anki), (0, 4));
-    assert_eq!(anki.lock().expect("lock").models.len(), 3, "types created once");
+    assert_eq!(
+        anki.lock().expect("lock").models.len(),
+        3,
+        "types created once"
+    );
 }
 
 #[tokio::test]
@@ -189,7 +216,10 @@ async fn anki_not_running_is_said_plainly() {
     let err = client.check().await.expect_err("nothing listens");
     assert!(matches!(err, ExportError::AnkiNotRunning { .. }), "{err:?}");
     let msg = err.to_string();
-    assert!(msg.contains("is Anki running") && msg.contains(&port.to_string()), "{msg}");
+    assert!(
+        msg.contains("is Anki running") && msg.contains(&port.to_string()),
+        "{msg}"
+    );
 }
 
 #[tokio::test]

@@ -54,9 +54,11 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 fn png(path: &Path, w: u32, h: u32, shade: u8) {
-    image::GrayImage::from_fn(w, h, |x, y| image::Luma([shade ^ ((x * 3 + y) % 256) as u8]))
-        .save(path)
-        .expect("png");
+    image::GrayImage::from_fn(w, h, |x, y| {
+        image::Luma([shade ^ ((x * 3 + y) % 256) as u8])
+    })
+    .save(path)
+    .expect("png");
 }
 
 fn example_deck(dir: &Path) -> Deck {
@@ -68,7 +70,8 @@ fn example_deck(dir: &Path) -> Deck {
             Card::basic("What does the mitochondrion make?", "ATP").with_tags(["bio"]),
             Card::reversed("la cellule", "the cell"),
             Card::cloze("The {{c1::mitochondrion}} makes {{c2::ATP}}.", "p. 12"),
-            Card::basic("Label A?", "Nucleus").with_source("photos/page1.png", Some([120, 40, 200, 80])),
+            Card::basic("Label A?", "Nucleus")
+                .with_source("photos/page1.png", Some([120, 40, 200, 80])),
         ],
     )
     .expect("deck")
@@ -94,12 +97,19 @@ fn example_deck_imports_note_by_note_and_only_once() {
     let first = &v["imports"][0];
     assert_eq!(first["new"], 4, "{v}");
     let second = &v["imports"][1];
-    assert_eq!((&second["new"], &second["updated"]), (&0.into(), &0.into()), "{v}");
+    assert_eq!(
+        (&second["new"], &second["updated"]),
+        (&0.into(), &0.into()),
+        "{v}"
+    );
     assert_eq!(notes(&v).len(), 4);
 
     let basic = by_guid(&v, &deck.cards[0].guid());
     assert_eq!(basic["notetype"], "ocr-to-anki Basic");
-    assert_eq!(basic["fields"]["Front"], "What does the mitochondrion make?");
+    assert_eq!(
+        basic["fields"]["Front"],
+        "What does the mitochondrion make?"
+    );
     assert_eq!(basic["fields"]["Back"], "ATP");
     assert_eq!(basic["fields"]["Source"], "");
     assert_eq!(basic["tags"], serde_json::json!(["bio"]));
@@ -107,14 +117,24 @@ fn example_deck_imports_note_by_note_and_only_once() {
     assert_eq!(basic["cards"], 1);
 
     let reversed = by_guid(&v, &deck.cards[1].guid());
-    assert_eq!(reversed["notetype"], "ocr-to-anki Basic (and reversed card)");
+    assert_eq!(
+        reversed["notetype"],
+        "ocr-to-anki Basic (and reversed card)"
+    );
     assert_eq!(reversed["ords"], serde_json::json!([0, 1]));
 
     let cloze = by_guid(&v, &deck.cards[2].guid());
     assert_eq!(cloze["notetype"], "ocr-to-anki Cloze");
-    assert_eq!(cloze["fields"]["Text"], "The {{c1::mitochondrion}} makes {{c2::ATP}}.");
+    assert_eq!(
+        cloze["fields"]["Text"],
+        "The {{c1::mitochondrion}} makes {{c2::ATP}}."
+    );
     assert_eq!(cloze["fields"]["Back Extra"], "p. 12");
-    assert_eq!(cloze["ords"], serde_json::json!([0, 1]), "one card per deletion");
+    assert_eq!(
+        cloze["ords"],
+        serde_json::json!([0, 1]),
+        "one card per deletion"
+    );
 
     // The source is the crop of its region, stored unchanged in the collection's media.
     let with_source = by_guid(&v, &deck.cards[3].guid());
@@ -152,8 +172,8 @@ fn a_second_export_of_the_same_cards_changes_nothing_and_edits_update() {
     write_apkg(&again, &b, &options(dir.path())).expect("second");
     // An edited note (new extra and tag) from a cards file changed later.
     let mut edited = deck.clone();
-    edited.cards[2] = Card::cloze("The {{c1::mitochondrion}} makes {{c2::ATP}}.", "p. 13")
-        .with_tags(["checked"]);
+    edited.cards[2] =
+        Card::cloze("The {{c1::mitochondrion}} makes {{c2::ATP}}.", "p. 13").with_tags(["checked"]);
     let later = ExportOptions {
         modified: Some(std::time::SystemTime::now()),
         ..options(dir.path())
@@ -164,8 +184,10 @@ fn a_second_export_of_the_same_cards_changes_nothing_and_edits_update() {
     assert_eq!(v["imports"][1]["new"], 0, "{v}");
     assert_eq!(v["imports"][1]["updated"], 0, "{v}");
     assert_eq!(notes(&v).len(), 4);
-    let types: std::collections::BTreeSet<&str> =
-        notes(&v).iter().filter_map(|n| n["notetype"].as_str()).collect();
+    let types: std::collections::BTreeSet<&str> = notes(&v)
+        .iter()
+        .filter_map(|n| n["notetype"].as_str())
+        .collect();
     assert_eq!(types.len(), 3, "no second copy of a note type: {types:?}");
 
     let v = import(&[&a, &c]);
@@ -185,11 +207,17 @@ fn unicode_markup_maths_and_big_fields_arrive_as_written() {
         vec![
             Card::reversed("l'œuvre, déjà, où, ça", "the work, already, where, that"),
             Card::reversed("猫（ねこ）", "cat"),
-            Card::basic("<script>alert(1)</script> & <b>bold</b>?", "a < b > c \"q\""),
+            Card::basic(
+                "<script>alert(1)</script> & <b>bold</b>?",
+                "a < b > c \"q\"",
+            ),
             Card::cloze("Aire : {{c1::$\\pi r^2$}}", "$$E = mc^2$$"),
             Card::basic("big", big.clone()),
             Card::basic("", "no front"),
-            Card::basic("too big", "x".repeat(anki_export::model::MAX_CARD_BYTES + 10)),
+            Card::basic(
+                "too big",
+                "x".repeat(anki_export::model::MAX_CARD_BYTES + 10),
+            ),
             Card::cloze("no deletion", ""),
         ],
     )
@@ -199,9 +227,18 @@ fn unicode_markup_maths_and_big_fields_arrive_as_written() {
     assert_eq!(summary.notes, 5);
     let reasons: Vec<String> = summary.problems.iter().map(ToString::to_string).collect();
     assert_eq!(reasons.len(), 3, "{reasons:?}");
-    assert!(reasons[0].starts_with("card 6: basic card with an empty front"), "{reasons:?}");
-    assert!(reasons[1].starts_with("card 7:") && reasons[1].contains("limit"), "{reasons:?}");
-    assert!(reasons[2].starts_with("card 8: cloze card without a deletion"), "{reasons:?}");
+    assert!(
+        reasons[0].starts_with("card 6: basic card with an empty front"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].starts_with("card 7:") && reasons[1].contains("limit"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[2].starts_with("card 8: cloze card without a deletion"),
+        "{reasons:?}"
+    );
 
     let v = import(&[&apkg]);
     assert_eq!(notes(&v).len(), 5);
@@ -209,7 +246,10 @@ fn unicode_markup_maths_and_big_fields_arrive_as_written() {
         by_guid(&v, &deck.cards[0].guid())["fields"]["Front"],
         "l&#39;œuvre, déjà, où, ça"
     );
-    assert_eq!(by_guid(&v, &deck.cards[1].guid())["fields"]["Front"], "猫（ねこ）");
+    assert_eq!(
+        by_guid(&v, &deck.cards[1].guid())["fields"]["Front"],
+        "猫（ねこ）"
+    );
     let html = by_guid(&v, &deck.cards[2].guid());
     assert_eq!(
         html["fields"]["Front"],
@@ -220,8 +260,16 @@ fn unicode_markup_maths_and_big_fields_arrive_as_written() {
     assert_eq!(maths["fields"]["Text"], "Aire : {{c1::\\(\\pi r^2\\)}}");
     assert_eq!(maths["fields"]["Back Extra"], "\\[E = mc^2\\]");
     assert_eq!(maths["cards"], 1);
-    assert_eq!(by_guid(&v, &deck.cards[4].guid())["fields"]["Back"], big.as_str());
-    assert!(v["decks"].as_array().expect("decks").contains(&"Langues::日本語".into()));
+    assert_eq!(
+        by_guid(&v, &deck.cards[4].guid())["fields"]["Back"],
+        big.as_str()
+    );
+    assert!(
+        v["decks"]
+            .as_array()
+            .expect("decks")
+            .contains(&"Langues::日本語".into())
+    );
 }
 
 #[test]
@@ -288,9 +336,16 @@ fn a_failed_export_keeps_the_previous_deck() {
     let before = std::fs::read(&apkg).expect("read");
     let broken = Deck::new("Keep", vec![Card::basic("", "")]).expect("deck");
     let err = write_apkg(&broken, &apkg, &ExportOptions::default()).expect_err("nothing to write");
-    assert!(err.to_string().contains("no card that can be exported"), "{err}");
+    assert!(
+        err.to_string().contains("no card that can be exported"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&apkg).expect("read"), before);
-    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1, "no temp file left");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        1,
+        "no temp file left"
+    );
     assert_eq!(notes(&import(&[&apkg])).len(), 1);
 }
 
@@ -324,6 +379,9 @@ fn csv_goes_through_ankis_text_importer_once() {
     assert_eq!(html["fields"]["Back"], "un « langage »<br>avec deux lignes");
     let cloze = by_guid(&v, &deck.cards[2].guid());
     assert_eq!(cloze["notetype"], "Cloze");
-    assert_eq!(cloze["fields"]["Text"], "Le {{c1::chat}} dort\tsur le {{c2::tapis}}.");
+    assert_eq!(
+        cloze["fields"]["Text"],
+        "Le {{c1::chat}} dort\tsur le {{c2::tapis}}."
+    );
     assert_eq!(cloze["cards"], 2);
 }

@@ -1,5 +1,6 @@
 //! `ocr-to-anki`: turn photos and scans of study material into Anki flashcards.
 
+mod export;
 mod ocr;
 
 use std::process::ExitCode;
@@ -18,6 +19,8 @@ struct Cli {
 enum Command {
     /// Read the text of images and print it (or the page structure as JSON).
     Ocr(ocr::OcrArgs),
+    /// Export a cards.json file as an Anki package (.apkg), CSV, or into Anki via AnkiConnect.
+    Export(export::ExportArgs),
 }
 
 /// Exit codes: 0 all good, 1 some inputs failed, 2 usage or configuration errors.
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Ocr(args) => ocr::run(args),
+        Command::Export(args) => export::run(args),
     };
     ExitCode::from(code)
 }

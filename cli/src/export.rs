@@ -1,0 +1,179 @@
+//! The `export` subcommand: a cards.json file into an Anki package, a running Anki, or CSV.
+
+use std::path::{Path, PathBuf};
+
+use anki_export::{AnkiConnect, Deck, ExportOptions, ExportSummary, write_apkg, write_csv};
+use clap::{Args, ValueEnum};
+
+use crate::exit;
+
+/// Where the cards go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    /// An Anki package file (.apkg) to import with File → Import.
+    Apkg,
+    /// A tab-separated text file for Anki's text importer (no images).
+    Csv,
+    /// Straight into a running Anki through the AnkiConnect add-on.
+    AnkiConnect,
+}
+
+/// Arguments of `ocr-to-anki export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The cards file (cards.json format, version 1).
+    #[arg(value_name = "CARDS.json")]
+    cards: PathBuf,
+    /// Output file [default: the cards file's name with .apkg, or .txt for --to csv].
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Where to export [default: from the output's extension, else apkg].
+    #[arg(long, value_enum)]
+    to: Option<Target>,
+    /// AnkiConnect address.
+    #[arg(long, env = "ANKICONNECT_URL", default_value = anki_export::connect::DEFAULT_URL)]
+    anki_connect_url: String,
+    /// AnkiConnect API key, if its settings ask for one (never printed).
+    #[arg(long, env = "ANKICONNECT_KEY", hide_env_values = true)]
+    anki_connect_key: Option<String>,
+    /// Notes per AnkiConnect request.
+    #[arg(long, default_value_t = 100)]
+    batch: usize,
+    /// Print nothing but errors and warnings.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn target_of(args: &ExportArgs) -> Target {
+    if let Some(t) = args.to {
+        return t;
+    }
+    match args
+        .output
+        .as_ref()
+        .and_then(|o| o.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("txt" | "tsv" | "csv") => Target::Csv,
+        _ => Target::Apkg,
+    }
+}
+
+/// Runs the subcommand; returns the exit code.
+pub fn run(args: ExportArgs) -> u8 {
+    let target = target_of(&args);
+    let deck = match Deck::load(&args.cards) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::PARTIAL;
+        }
+    };
+    let options = ExportOptions {
+        media_base: Some(
+            args.cards
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_owned),
+        ),
+        modified: std::fs::metadata(&args.cards)
+            .and_then(|m| m.modified())
+            .ok(),
+    };
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.cards, target));
+    let result = match target {
+        Target::Apkg => write_apkg(&deck, &output, &options),
+        Target::Csv => write_csv(&deck, &output),
+        Target::AnkiConnect => {
+            let client = AnkiConnect::new(&args.anki_connect_url, args.anki_connect_key.clone());
+            match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt.block_on(client.push(&deck, &options, args.batch)),
+                Err(e) => {
+                    eprintln!("error: cannot start the network runtime: {e}");
+                    return exit::USAGE;
+                }
+            }
+        }
+    };
+    match result {
+        Ok(summary) => {
+            for p in &summary.problems {
+                eprintln!("warning: {}: {p}", args.cards.display());
+            }
+            if !args.quiet {
+                eprintln!("{}", describe(&summary, target, &output, &deck));
+            }
+            if summary.problems.is_empty() {
+                exit::OK
+            } else {
+                exit::PARTIAL
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.cards.display());
+            exit::PARTIAL
+        }
+    }
+}
+
+/// `week1.cards.json` (or `week1.json`) becomes `week1.apkg` (or `week1.txt` for CSV), beside it.
+fn default_output(cards: &Path, target: Target) -> PathBuf {
+    let name = cards
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".json").unwrap_or(&name);
+    let stem = stem.strip_suffix(".cards").unwrap_or(stem);
+    let ext = if target == Target::Csv { "txt" } else { "apkg" };
+    cards.with_file_name(format!("{stem}.{ext}"))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// One line saying what was written where, and what was left out.
+fn describe(s: &ExportSummary, target: Target, output: &Path, deck: &Deck) -> String {
+    let mut line = match target {
+        Target::AnkiConnect => format!(
+            "Added {} ({}) to deck \"{}\" in Anki",
+            plural(s.notes, "note", "notes"),
+            plural(s.cards, "card", "cards"),
+            deck.name
+        ),
+        _ => format!(
+            "Wrote {}: {} ({}), deck \"{}\"",
+            output.display(),
+            plural(s.notes, "note", "notes"),
+            plural(s.cards, "card", "cards"),
+            deck.name
+        ),
+    };
+    if s.media > 0 {
+        line += &format!(", {}", plural(s.media, "image", "images"));
+    }
+    if s.already_in_anki > 0 {
+        line += &format!("; {} already in Anki", s.already_in_anki);
+    }
+    if s.duplicates > 0 {
+        line += &format!(
+            "; {} left out",
+            plural(s.duplicates, "repeated card", "repeated cards")
+        );
+    }
+    if !s.problems.is_empty() {
+        line += &format!(
+            "; {} with problems (see warnings)",
+            plural(s.problems.len(), "card", "cards")
+        );
+    }
+    line
+}
