@@ -9,7 +9,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PACKAGES=(
-  build-essential pkg-config clang libclang-dev
+  build-essential pkg-config clang libclang-dev cmake
   libtesseract-dev libleptonica-dev tesseract-ocr
   tesseract-ocr-osd tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu
   tesseract-ocr-ita tesseract-ocr-spa tesseract-ocr-por
