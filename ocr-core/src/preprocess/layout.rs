@@ -49,6 +49,11 @@ pub fn blobs(binary: &GrayImage) -> Vec<Blob> {
         .collect()
 }
 
+/// The letter-shaped blobs of a binary image (ink 0, paper 255).
+pub fn letters(binary: &GrayImage) -> Vec<Blob> {
+    letter_like(&blobs(binary), binary.width(), binary.height())
+}
+
 /// Blobs shaped like letters: not specks, not rules or pictures, not page edges.
 pub fn letter_like(blobs: &[Blob], image_width: u32, image_height: u32) -> Vec<Blob> {
     let max = image_width.max(image_height) / 15;

@@ -51,8 +51,7 @@ impl DetectOrientation for crate::engine::Engine {
 /// votes of the letters on a straightened, horizontal-line image.
 pub fn upside_down(image: &GrayImage, letter: f32) -> Option<bool> {
     let window = ((letter * 2.0) as u32).max(15) | 1;
-    let bin = binarize::sauvola(image, window, 0.2);
-    let letters = layout::letter_like(&layout::blobs(&bin), image.width(), image.height());
+    let letters = layout::letters(&binarize::sauvola(image, window, 0.2));
     let (up, down) = layout::ascender_votes(&letters, letter);
     if up + down < 20 {
         None
@@ -311,8 +310,7 @@ pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
         gray.clone()
     };
     let flat = illumination::normalize_illumination(&small, sw.max(sh) / 25);
-    let bin = binarize::sauvola(&flat, 31, 0.2);
-    let letters = layout::letter_like(&layout::blobs(&bin), sw, sh);
+    let letters = layout::letters(&binarize::sauvola(&flat, 31, 0.2));
     let angle = layout::line_angle(&letters, max_skew);
     let vertical = angle.is_some_and(|a| a > 45.0);
     let size = layout::letter_size(&letters, vertical);
