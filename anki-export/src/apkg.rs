@@ -45,14 +45,15 @@ pub struct ExportSummary {
 }
 
 impl ExportSummary {
-    pub(crate) fn of(notes: &Notes, media: usize) -> ExportSummary {
+    /// The summary of writing all these notes and their media.
+    pub(crate) fn of(notes: Notes) -> ExportSummary {
         ExportSummary {
             notes: notes.notes.len(),
             cards: notes.notes.iter().map(|n| n.cards).sum(),
-            media,
+            media: notes.media.len(),
             duplicates: notes.duplicates,
             already_in_anki: 0,
-            problems: Vec::new(),
+            problems: notes.problems,
         }
     }
 }
@@ -105,15 +106,13 @@ pub fn write_apkg(deck: &Deck, path: &Path, options: &ExportOptions) -> Result<E
 
     // genanki-rs takes media as files and names them by file name: stage them in a folder.
     let staging = tempfile::tempdir().map_err(|e| ExportError::io(std::env::temp_dir(), e))?;
-    let mut media_paths = BTreeMap::new();
-    for m in notes.notes.iter().filter_map(|n| n.media.as_ref()) {
-        if !media_paths.contains_key(&m.name) {
-            let p = staging.path().join(&m.name);
-            std::fs::write(&p, &m.bytes).map_err(|e| ExportError::io(&p, e))?;
-            media_paths.insert(m.name.clone(), p.to_string_lossy().into_owned());
-        }
+    let mut media_paths = Vec::with_capacity(notes.media.len());
+    for m in &notes.media {
+        let p = staging.path().join(&m.name);
+        std::fs::write(&p, &m.bytes).map_err(|e| ExportError::io(&p, e))?;
+        media_paths.push(p.to_string_lossy().into_owned());
     }
-    let media: Vec<&str> = media_paths.values().map(String::as_str).collect();
+    let media: Vec<&str> = media_paths.iter().map(String::as_str).collect();
     let mut package = Package::new(vec![anki_deck], media).map_err(package_error)?;
     let stamp = options
         .modified
@@ -123,9 +122,7 @@ pub fn write_apkg(deck: &Deck, path: &Path, options: &ExportOptions) -> Result<E
         package.write_timestamp(file, stamp).map_err(package_error)
     })?;
 
-    let mut summary = ExportSummary::of(&notes, media_paths.len());
-    summary.problems = notes.problems;
-    Ok(summary)
+    Ok(ExportSummary::of(notes))
 }
 
 /// The error when no card of a deck can be written.

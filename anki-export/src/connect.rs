@@ -4,7 +4,6 @@
 //! go in batches: AnkiConnect is asked which notes it can add, adds those, and the rest are
 //! reported as already in Anki (its duplicate check looks at the first field within the deck).
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -138,22 +137,17 @@ impl AnkiConnect {
             .await?;
         self.ensure_note_types(&notes.notes).await?;
 
-        let mut stored = BTreeSet::new();
-        for m in notes.notes.iter().filter_map(|n| n.media.as_ref()) {
-            if stored.insert(m.name.clone()) {
-                let data = base64::engine::general_purpose::STANDARD.encode(&m.bytes);
-                let _: Value = self
-                    .call(
-                        "storeMediaFile",
-                        json!({ "filename": m.name, "data": data }),
-                    )
-                    .await?;
-            }
+        for m in &notes.media {
+            let data = base64::engine::general_purpose::STANDARD.encode(&m.bytes);
+            let _: Value = self
+                .call(
+                    "storeMediaFile",
+                    json!({ "filename": m.name, "data": data }),
+                )
+                .await?;
         }
 
-        let mut summary = ExportSummary::of(&notes, stored.len());
-        summary.notes = 0;
-        summary.cards = 0;
+        let (mut added, mut cards, mut already) = (0, 0, 0);
         for chunk in notes.notes.chunks(batch.max(1)) {
             let payload: Vec<Value> = chunk.iter().map(|n| note_json(&deck.name, n)).collect();
             let can: Vec<bool> = self
@@ -164,7 +158,7 @@ impl AnkiConnect {
                 .zip(payload)
                 .zip(can.iter().copied().chain(std::iter::repeat(false)))
                 .partition(|(_, ok)| *ok);
-            summary.already_in_anki += known.len();
+            already += known.len();
             if fresh.is_empty() {
                 continue;
             }
@@ -175,14 +169,17 @@ impl AnkiConnect {
                 .await?;
             for (n, id) in fresh_notes.iter().zip(ids) {
                 if id.is_some() {
-                    summary.notes += 1;
-                    summary.cards += n.cards;
+                    added += 1;
+                    cards += n.cards;
                 } else {
-                    summary.already_in_anki += 1;
+                    already += 1;
                 }
             }
         }
-        summary.problems = notes.problems;
+        let mut summary = ExportSummary::of(notes);
+        summary.notes = added;
+        summary.cards = cards;
+        summary.already_in_anki = already;
         Ok(summary)
     }
 

@@ -11,17 +11,8 @@ use std::path::Path;
 
 use crate::apkg::{ExportSummary, nothing_to_write};
 use crate::error::{ExportError, Result};
-use crate::model::{CardKind, Deck};
+use crate::model::Deck;
 use crate::note;
-
-/// The stock note type a card kind becomes in a text import.
-pub fn stock_note_type(kind: &CardKind) -> &'static str {
-    match kind {
-        CardKind::Basic { .. } => "Basic",
-        CardKind::Reversed { .. } => "Basic (and reversed card)",
-        CardKind::Cloze { .. } => "Cloze",
-    }
-}
 
 /// Writes `deck` to `path` as Anki-importable TSV, replacing an existing file only once the new
 /// one is complete.
@@ -31,11 +22,6 @@ pub fn write_csv(deck: &Deck, path: &Path) -> Result<ExportSummary> {
     if notes.notes.is_empty() {
         return Err(nothing_to_write(deck, notes));
     }
-    let kinds: Vec<&CardKind> = notes
-        .notes
-        .iter()
-        .map(|n| &deck.cards[n.index - 1].kind)
-        .collect();
     crate::atomic::write_with(path, |file| {
         let io = |e: std::io::Error| ExportError::io(path, e);
         let mut out = std::io::BufWriter::new(file);
@@ -48,10 +34,10 @@ pub fn write_csv(deck: &Deck, path: &Path) -> Result<ExportSummary> {
                 .delimiter(b'\t')
                 .has_headers(false)
                 .from_writer(&mut out);
-            for (n, kind) in notes.notes.iter().zip(&kinds) {
+            for n in &notes.notes {
                 let tags = n.tags.join(" ");
                 rows.write_record([
-                    stock_note_type(kind),
+                    n.note_type.stock,
                     deck.name.as_str(),
                     n.guid.as_str(),
                     n.fields[0].as_str(),
@@ -64,9 +50,7 @@ pub fn write_csv(deck: &Deck, path: &Path) -> Result<ExportSummary> {
         }
         out.flush().map_err(io)
     })?;
-    let mut summary = ExportSummary::of(&notes, 0);
-    summary.problems = notes.problems;
-    Ok(summary)
+    Ok(ExportSummary::of(notes))
 }
 
 #[cfg(test)]

@@ -27,46 +27,108 @@ pub fn resolve(source: &Source, base: Option<&Path>) -> PathBuf {
 
 /// Reads a source image (and crops its region); the error is a human-readable cause.
 pub fn load(source: &Source, base: Option<&Path>) -> Result<Media, String> {
-    let path = resolve(source, base);
-    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-    let format = image::guess_format(&bytes).map_err(|_| "not an image file".to_owned())?;
-    let stem = clean_stem(&path);
-    match source.region {
-        None if matches!(
+    Library::new(base).load(source)
+}
+
+/// Loads source images for a run of cards. The last page read (and decoded, once a region needs
+/// it) is kept, so cards from the same page, which come together, read and decode it once; only
+/// one page is held, so memory stays bounded however many pages a deck has.
+#[derive(Debug)]
+pub struct Library<'a> {
+    base: Option<&'a Path>,
+    current: Option<(PathBuf, Result<Page, String>)>,
+}
+
+/// One page file: its bytes, its format, and its pixels once decoded.
+#[derive(Debug)]
+struct Page {
+    bytes: Vec<u8>,
+    format: ImageFormat,
+    decoded: Option<Result<DynamicImage, String>>,
+}
+
+impl Page {
+    fn read(path: &Path) -> Result<Page, String> {
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        let format = image::guess_format(&bytes).map_err(|_| "not an image file".to_owned())?;
+        Ok(Page {
+            bytes,
             format,
-            ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP
-        ) =>
-        {
-            let ext = format.extensions_str().first().copied().unwrap_or("img");
-            Ok(Media {
-                name: format!("{stem}-{}.{ext}", short_hash(&[&bytes])),
-                bytes,
-            })
+            decoded: None,
+        })
+    }
+
+    fn image(&mut self) -> Result<&DynamicImage, String> {
+        let bytes = &self.bytes;
+        self.decoded
+            .get_or_insert_with(|| decode(bytes))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+impl<'a> Library<'a> {
+    /// A library reading relative source paths from `base`.
+    pub fn new(base: Option<&'a Path>) -> Library<'a> {
+        Library {
+            base,
+            current: None,
         }
-        // Formats phones and browsers do not show (TIFF, BMP) become PNG.
-        None => {
-            let img = decode(&bytes)?;
-            let png = encode_png(&img)?;
-            Ok(Media {
-                name: format!("{stem}-{}.png", short_hash(&[&bytes])),
-                bytes: png,
-            })
-        }
-        Some([x, y, w, h]) => {
-            let img = decode(&bytes)?;
-            let (iw, ih) = (img.width(), img.height());
-            if w == 0 || h == 0 || x >= iw || y >= ih {
-                return Err(format!(
-                    "region [{x}, {y}, {w}, {h}] lies outside the {iw}x{ih} image"
-                ));
+    }
+
+    /// Reads a source image (and crops its region); the error is a human-readable cause.
+    pub fn load(&mut self, source: &Source) -> Result<Media, String> {
+        let path = resolve(source, self.base);
+        let page = match &mut self.current {
+            Some((p, page)) if *p == path => page,
+            slot => &mut slot.insert((path.clone(), Page::read(&path))).1,
+        };
+        let page = page.as_mut().map_err(|e| e.clone())?;
+        let stem = clean_stem(&path);
+        match source.region {
+            None if matches!(
+                page.format,
+                ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP
+            ) =>
+            {
+                let ext = page
+                    .format
+                    .extensions_str()
+                    .first()
+                    .copied()
+                    .unwrap_or("img");
+                Ok(Media {
+                    name: format!("{stem}-{}.{ext}", short_hash(&[&page.bytes])),
+                    bytes: page.bytes.clone(),
+                })
             }
-            let crop = img.crop_imm(x, y, w.min(iw - x), h.min(ih - y));
-            let png = encode_png(&crop)?;
-            let region = format!("{x},{y},{w},{h}");
-            Ok(Media {
-                name: format!("{stem}-{}.png", short_hash(&[&bytes, region.as_bytes()])),
-                bytes: png,
-            })
+            // Formats phones and browsers do not show (TIFF, BMP) become PNG.
+            None => {
+                let name = format!("{stem}-{}.png", short_hash(&[&page.bytes]));
+                Ok(Media {
+                    name,
+                    bytes: encode_png(page.image()?)?,
+                })
+            }
+            Some([x, y, w, h]) => {
+                let region = format!("{x},{y},{w},{h}");
+                let name = format!(
+                    "{stem}-{}.png",
+                    short_hash(&[&page.bytes, region.as_bytes()])
+                );
+                let img = page.image()?;
+                let (iw, ih) = (img.width(), img.height());
+                if w == 0 || h == 0 || x >= iw || y >= ih {
+                    return Err(format!(
+                        "region [{x}, {y}, {w}, {h}] lies outside the {iw}x{ih} image"
+                    ));
+                }
+                let crop = img.crop_imm(x, y, w.min(iw - x), h.min(ih - y));
+                Ok(Media {
+                    name,
+                    bytes: encode_png(&crop)?,
+                })
+            }
         }
     }
 }

@@ -1,12 +1,12 @@
 //! Cards turned into notes ready for any writer: field HTML, GUID, tags, media. Bad cards and
 //! unreadable images are set aside with their reason; they never cost the rest of the deck.
 
-use std::collections::HashSet;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use crate::error::ExportError;
 use crate::html;
-use crate::media::{self, Media};
+use crate::media::{self, Library, Media};
 use crate::model::{CardKind, Deck};
 use crate::notetype::NoteType;
 
@@ -23,8 +23,8 @@ pub struct Note {
     pub fields: [String; 3],
     /// Anki tags.
     pub tags: Vec<String>,
-    /// The source image, when the card has one and it could be read.
-    pub media: Option<Media>,
+    /// The name of its source image in [`Notes::media`], when it has one that could be read.
+    pub media: Option<String>,
     /// How many cards Anki makes from it.
     pub cards: usize,
 }
@@ -34,6 +34,8 @@ pub struct Note {
 pub struct Notes {
     /// Notes to write, in deck order.
     pub notes: Vec<Note>,
+    /// The source images the notes show, each once.
+    pub media: Vec<Media>,
     /// Cards left out or written without their image, with the reason.
     pub problems: Vec<ExportError>,
     /// Cards left out because an earlier card in the deck is the same note.
@@ -45,6 +47,12 @@ pub struct Notes {
 pub fn prepare(deck: &Deck, base: Option<&Path>, with_media: bool) -> Notes {
     let mut out = Notes::default();
     let mut seen = HashSet::new();
+    let mut library = Library::new(base);
+    let mut media_names = HashSet::new();
+    // Many cards show the same page or region: each is loaded once, to its media name or the
+    // reason it could not be.
+    type Region = (PathBuf, Option<[u32; 4]>);
+    let mut loaded: HashMap<Region, Result<String, String>> = HashMap::new();
     for (i, card) in deck.cards.iter().enumerate() {
         let index = i + 1;
         if let Err(e) = card.validate(index) {
@@ -78,13 +86,25 @@ pub fn prepare(deck: &Deck, base: Option<&Path>, with_media: bool) -> Notes {
                     .unwrap_or_default(),
             );
             if with_media {
-                match media::load(source, base) {
-                    Ok(m) => {
+                let found = loaded
+                    .entry((path.clone(), source.region))
+                    .or_insert_with(|| {
+                        library.load(source).map(|m| {
+                            let name = m.name.clone();
+                            if media_names.insert(name.clone()) {
+                                out.media.push(m);
+                            }
+                            name
+                        })
+                    })
+                    .clone();
+                match found {
+                    Ok(name) => {
                         source_html = format!(
                             r#"<img src="{}" alt="{caption}"><div>{caption}</div>"#,
-                            html::escape(&m.name)
+                            html::escape(&name)
                         );
-                        media = Some(m);
+                        media = Some(name);
                     }
                     Err(reason) => {
                         out.problems.push(ExportError::Media {

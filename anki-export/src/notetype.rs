@@ -51,6 +51,9 @@ pub struct Template {
 pub struct NoteType {
     /// Its name in Anki.
     pub name: &'static str,
+    /// The stock note type of every collection with the same fields but Source (English names),
+    /// which Anki's text importer fills.
+    pub stock: &'static str,
     /// Field names, in order.
     pub fields: [&'static str; 3],
     /// One template per card a note makes (a cloze type has one for all its deletions).
@@ -64,6 +67,7 @@ impl NoteType {
     pub fn basic() -> NoteType {
         NoteType {
             name: "ocr-to-anki Basic",
+            stock: "Basic",
             fields: ["Front", "Back", "Source"],
             templates: vec![side("Card 1", "Front", "Back")],
             cloze: false,
@@ -74,6 +78,7 @@ impl NoteType {
     pub fn reversed() -> NoteType {
         NoteType {
             name: "ocr-to-anki Basic (and reversed card)",
+            stock: "Basic (and reversed card)",
             fields: ["Front", "Back", "Source"],
             templates: vec![
                 side("Card 1", "Front", "Back"),
@@ -87,6 +92,7 @@ impl NoteType {
     pub fn cloze() -> NoteType {
         NoteType {
             name: "ocr-to-anki Cloze",
+            stock: "Cloze",
             fields: ["Text", "Back Extra", "Source"],
             templates: vec![Template {
                 name: "Cloze",
