@@ -208,6 +208,7 @@ mod tests {
         let src = |p: &str| Source {
             image: p.into(),
             region: None,
+            quote: None,
         };
         let a = load(&src("a/page 1.png"), Some(dir.path())).expect("a");
         let b = load(&src("b/page 1.png"), Some(dir.path())).expect("b");
@@ -238,6 +239,7 @@ mod tests {
         let src = |region| Source {
             image: path.clone(),
             region: Some(region),
+            quote: None,
         };
         let crop = load(&src([5, 5, 10, 8]), None).expect("crop");
         let img = image::load_from_memory(&crop.bytes).expect("png");
@@ -258,6 +260,7 @@ mod tests {
         let src = |p: PathBuf| Source {
             image: p,
             region: None,
+            quote: None,
         };
         assert_eq!(
             load(&src(text), None).expect_err("text"),

@@ -71,6 +71,9 @@ pub struct Source {
     /// The region `[x, y, width, height]` in the image's pixels (EXIF orientation applied).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<[u32; 4]>,
+    /// The words on the page the card is based on, as recognised (shown with the answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
 }
 
 /// One note to be.
@@ -131,6 +134,7 @@ impl Card {
         self.source = Some(Source {
             image: image.into(),
             region,
+            quote: None,
         });
         self
     }

@@ -119,6 +119,13 @@ pub fn prepare(deck: &Deck, base: Option<&Path>, with_media: bool) -> Notes {
                 source_html = caption;
             }
         }
+        if let Some(quote) = card.source.as_ref().and_then(|s| s.quote.as_deref()) {
+            // What the page says, so the learner can check the card against it.
+            source_html = format!(
+                r#"<blockquote class="quote">{}</blockquote>{source_html}"#,
+                html::field(quote)
+            );
+        }
         out.notes.push(Note {
             index,
             guid,

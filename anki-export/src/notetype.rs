@@ -23,6 +23,7 @@ hr#answer { border: 0; border-top: 1px solid #c7c7cc; margin: 1em auto; max-widt
 .cloze { font-weight: 600; color: #0b57d0; }
 .extra { font-size: 0.85em; color: #4a4a4f; margin-top: 0.9em; }
 .source { font-size: 0.7em; color: #6e6e73; margin-top: 1.4em; }
+.source .quote { margin: 0 auto 0.6em; padding: 0.2em 0.8em; border-left: 3px solid #c7c7cc; text-align: left; font-style: italic; max-width: 32em; }
 .source img { display: block; margin: 0 auto 0.3em; max-width: 100%; max-height: 45vh; height: auto; border-radius: 6px; }
 .nightMode.card, .night_mode .card { color: #e8e8ed; background-color: #1c1c1e; }
 .nightMode .cloze, .night_mode .cloze { color: #8ab4f8; }

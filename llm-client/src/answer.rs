@@ -1,0 +1,255 @@
+//! The JSON the model must answer in: Rust types, the JSON Schema generated from them, and the
+//! strict parser for answers.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::request::KindWanted;
+
+/// One card as the model writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum ModelCard {
+    /// A question about the material and its answer.
+    Basic {
+        /// The sentence or phrase of the material this card is based on, copied exactly.
+        quote: String,
+        /// The question.
+        question: String,
+        /// The answer, as the material gives it.
+        answer: String,
+    },
+    /// Two sides asked both ways, such as a word and its translation.
+    Reversed {
+        /// The sentence or phrase of the material this card is based on, copied exactly.
+        quote: String,
+        /// One side (a word or phrase).
+        front: String,
+        /// The other side (its translation or meaning).
+        back: String,
+    },
+    /// A sentence of the material with key words marked {{c1::word}}.
+    Cloze {
+        /// The sentence or phrase of the material this card is based on, copied exactly.
+        quote: String,
+        /// The sentence with one or more deletions written {{c1::word}}.
+        text: String,
+    },
+    /// A term with its definition and an example of its use.
+    Vocabulary {
+        /// The sentence or phrase of the material this card is based on, copied exactly.
+        quote: String,
+        /// The word or expression.
+        term: String,
+        /// What it means.
+        definition: String,
+        /// A sentence using it, from the material if it has one.
+        example: String,
+    },
+}
+
+impl ModelCard {
+    /// The kind of card this is.
+    pub fn kind(&self) -> KindWanted {
+        match self {
+            ModelCard::Basic { .. } => KindWanted::Basic,
+            ModelCard::Reversed { .. } => KindWanted::Reversed,
+            ModelCard::Cloze { .. } => KindWanted::Cloze,
+            ModelCard::Vocabulary { .. } => KindWanted::Vocabulary,
+        }
+    }
+
+    /// The quote the card is based on.
+    pub fn quote(&self) -> &str {
+        match self {
+            ModelCard::Basic { quote, .. }
+            | ModelCard::Reversed { quote, .. }
+            | ModelCard::Cloze { quote, .. }
+            | ModelCard::Vocabulary { quote, .. } => quote,
+        }
+    }
+}
+
+/// The whole answer: a list of cards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelAnswer {
+    /// The flashcards made from the material.
+    pub cards: Vec<ModelCard>,
+}
+
+/// The JSON Schema of [`ModelAnswer`], narrowed to the kinds wanted, in the subset of JSON Schema
+/// that Ollama, llama.cpp and OpenAI's strict mode all accept (`anyOf` not `oneOf`, `enum` not
+/// `const`, every property required, no extra properties, no `$schema`).
+pub fn schema(kinds: &[KindWanted]) -> Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(ModelAnswer)).unwrap_or_default();
+    let defs = schema
+        .as_object_mut()
+        .and_then(|obj| {
+            obj.remove("$schema");
+            obj.remove("$defs")
+        })
+        .unwrap_or_default();
+    inline_refs(&mut schema, &defs);
+    simplify(&mut schema);
+    if let Some(variants) = schema
+        .pointer_mut("/properties/cards/items/anyOf")
+        .and_then(Value::as_array_mut)
+    {
+        variants.retain(|v| {
+            v.pointer("/properties/kind/enum/0")
+                .and_then(Value::as_str)
+                .is_some_and(|k| kinds.iter().any(|w| w.name() == k))
+        });
+    }
+    schema
+}
+
+/// Replaces each `{"$ref": "#/$defs/Name"}` with the definition itself (the types are not
+/// recursive), since not every server resolves references.
+fn inline_refs(value: &mut Value, defs: &Value) {
+    if let Some(name) = value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
+        if let Some(def) = defs.get(name) {
+            *value = def.clone();
+        }
+    }
+    match value {
+        Value::Object(map) => map.values_mut().for_each(|v| inline_refs(v, defs)),
+        Value::Array(items) => items.iter_mut().for_each(|v| inline_refs(v, defs)),
+        _ => {}
+    }
+}
+
+fn simplify(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(one_of) = map.remove("oneOf") {
+                map.insert("anyOf".into(), one_of);
+            }
+            if let Some(c) = map.remove("const") {
+                map.insert("enum".into(), Value::Array(vec![c]));
+            }
+            map.values_mut().for_each(simplify);
+        }
+        Value::Array(items) => items.iter_mut().for_each(simplify),
+        _ => {}
+    }
+}
+
+/// An answer read strictly at the top (an object with a `cards` array and nothing else) and card
+/// by card below it, so one bad card does not cost the others.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedAnswer {
+    /// The cards that fit the schema, each with its position in the answer.
+    pub cards: Vec<ModelCard>,
+    /// What was wrong with each card that did not fit.
+    pub malformed: Vec<String>,
+}
+
+/// Parses a model's answer; the error says why the answer as a whole is unusable.
+pub fn parse(content: &str) -> Result<ParsedAnswer, String> {
+    let text = strip_fence(content);
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        let preview: String = text.chars().take(80).collect();
+        format!("{e} (answer begins {preview:?})")
+    })?;
+    let Value::Object(mut map) = value else {
+        return Err("the answer is not a JSON object".into());
+    };
+    let Some(cards) = map.remove("cards") else {
+        return Err("the answer has no \"cards\" list".into());
+    };
+    if let Some(extra) = map.keys().next() {
+        return Err(format!("the answer has an unexpected field {extra:?}"));
+    }
+    let Value::Array(cards) = cards else {
+        return Err("\"cards\" is not a list".into());
+    };
+    let mut out = ParsedAnswer {
+        cards: Vec::new(),
+        malformed: Vec::new(),
+    };
+    for (i, card) in cards.into_iter().enumerate() {
+        match serde_json::from_value::<ModelCard>(card) {
+            Ok(c) => out.cards.push(c),
+            Err(e) => out.malformed.push(format!("card {}: {e}", i + 1)),
+        }
+    }
+    Ok(out)
+}
+
+/// Some servers wrap JSON in a Markdown code fence even when asked for a schema.
+fn strip_fence(content: &str) -> &str {
+    let t = content.trim();
+    t.strip_prefix("```json")
+        .or_else(|| t.strip_prefix("```"))
+        .and_then(|rest| rest.strip_suffix("```"))
+        .map_or(t, str::trim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_is_narrowed_to_the_kinds_wanted() {
+        let s = schema(&[KindWanted::Basic, KindWanted::Cloze]);
+        let text = s.to_string();
+        assert!(
+            !text.contains("oneOf") && !text.contains("\"const\""),
+            "{text}"
+        );
+        assert!(s.get("$schema").is_none());
+        let variants = s
+            .pointer("/properties/cards/items/anyOf")
+            .and_then(Value::as_array)
+            .expect("anyOf");
+        let kinds: Vec<&str> = variants
+            .iter()
+            .filter_map(|v| v.pointer("/properties/kind/enum/0").and_then(Value::as_str))
+            .collect();
+        assert_eq!(kinds, ["basic", "cloze"]);
+        for v in variants {
+            assert_eq!(v["additionalProperties"], Value::Bool(false), "{v}");
+            let required = v["required"].as_array().expect("required");
+            assert_eq!(
+                required.len(),
+                v["properties"].as_object().expect("props").len()
+            );
+        }
+        assert_eq!(s["additionalProperties"], Value::Bool(false));
+        assert_eq!(s["required"], serde_json::json!(["cards"]));
+    }
+
+    #[test]
+    fn answers_are_read_strictly_at_the_top_and_per_card_below() {
+        let ok = r#"{"cards": [
+            {"kind": "basic", "question": "Q?", "answer": "A", "quote": "A is so"},
+            {"kind": "basic", "question": "Q?"},
+            {"kind": "flip", "front": "x"},
+            {"kind": "cloze", "text": "{{c1::x}}", "quote": "x", "extra": 1}
+        ]}"#;
+        let parsed = parse(ok).expect("parsed");
+        assert_eq!(parsed.cards.len(), 1);
+        assert_eq!(parsed.malformed.len(), 3, "{:?}", parsed.malformed);
+        assert!(parsed.malformed[0].starts_with("card 2:"));
+
+        assert!(parse("not json").is_err());
+        assert!(
+            parse("[]")
+                .expect_err("array")
+                .contains("not a JSON object")
+        );
+        assert!(parse("{}").expect_err("no cards").contains("no \"cards\""));
+        assert!(parse(r#"{"cards": [], "note": 1}"#).is_err());
+        assert!(parse(r#"{"cards": {}}"#).is_err());
+        assert!(parse("{\"cards\": [{\"kind\": \"basic\", ").is_err());
+        let fenced = "```json\n{\"cards\": []}\n```";
+        assert_eq!(parse(fenced).expect("fenced").cards.len(), 0);
+    }
+}

@@ -1,0 +1,143 @@
+//! Ollama's native chat API: `POST /api/chat` with a JSON Schema as `format`.
+
+use async_trait::async_trait;
+use serde_json::{Value, json};
+
+use super::{BackendIdentity, ChatBackend, ChatReply, ChatRequest};
+use crate::error::{LlmError, Result};
+use crate::http::{JsonClient, RetryPolicy, redact_url};
+
+/// Where Ollama listens unless told otherwise.
+pub const DEFAULT_OLLAMA_URL: &str = "http://localhost:11434";
+
+const HINT: &str = "Start Ollama with `ollama serve` (and `ollama pull MODEL`), point --base-url or \
+                    OLLAMA_HOST at it, or run without a model with `--backend builtin`.";
+
+/// The Ollama address: the one configured, else `OLLAMA_HOST`, else the default. Like Ollama's own
+/// clients, it takes `host`, `host:port` or a full URL, and reads `0.0.0.0` as this machine.
+pub fn ollama_base_url(configured: Option<&str>) -> String {
+    let env = std::env::var("OLLAMA_HOST").ok();
+    let raw = configured
+        .or(env.as_deref())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(DEFAULT_OLLAMA_URL);
+    let (scheme, rest) = match raw.split_once("://") {
+        Some((s, r)) => (s.to_owned(), r),
+        None => ("http".to_owned(), raw),
+    };
+    let (host_port, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host_port = if host_port.is_empty() {
+        "localhost:11434".to_owned()
+    } else if host_port.starts_with('[') {
+        if host_port.contains("]:") {
+            host_port.to_owned()
+        } else {
+            format!("{host_port}:11434")
+        }
+    } else if host_port.contains(':') {
+        host_port.to_owned()
+    } else {
+        let port = if scheme == "https" { 443 } else { 11434 };
+        format!("{host_port}:{port}")
+    };
+    let host_port = host_port.replacen("0.0.0.0", "127.0.0.1", 1);
+    let path = path.trim_end_matches('/');
+    if path.is_empty() {
+        format!("{scheme}://{host_port}")
+    } else {
+        format!("{scheme}://{host_port}/{path}")
+    }
+}
+
+/// A model served by Ollama.
+#[derive(Debug, Clone)]
+pub struct Ollama {
+    base_url: String,
+    model: String,
+    client: JsonClient,
+}
+
+impl Ollama {
+    /// A backend for `model` at `base_url` (see [`ollama_base_url`]).
+    pub fn new(base_url: &str, model: &str, policy: RetryPolicy) -> Result<Ollama> {
+        if model.trim().is_empty() {
+            return Err(LlmError::Config("no model name given for Ollama".into()));
+        }
+        Ok(Ollama {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            model: model.trim().to_owned(),
+            client: JsonClient::new(policy, "Ollama", HINT)?,
+        })
+    }
+}
+
+#[async_trait]
+impl ChatBackend for Ollama {
+    fn identity(&self) -> BackendIdentity {
+        BackendIdentity {
+            kind: "ollama",
+            url: redact_url(&self.base_url),
+            model: self.model.clone(),
+        }
+    }
+
+    async fn chat(&self, request: &ChatRequest<'_>) -> Result<ChatReply> {
+        let url = format!("{}/api/chat", self.base_url);
+        let body = json!({
+            "model": self.model,
+            "messages": [
+                {"role": "system", "content": request.system},
+                {"role": "user", "content": request.user},
+            ],
+            "format": request.schema,
+            "stream": false,
+            "options": {
+                "temperature": request.temperature,
+                "num_ctx": request.num_ctx,
+                "num_predict": request.max_tokens,
+            },
+        });
+        let answer = self.client.post(&url, None, &body).await?;
+        let malformed = |message: &str| LlmError::Malformed {
+            what: redact_url(&url),
+            message: message.to_owned(),
+        };
+        if let Some(e) = answer.get("error").and_then(Value::as_str) {
+            return Err(malformed(e));
+        }
+        let content = answer
+            .pointer("/message/content")
+            .and_then(Value::as_str)
+            .ok_or_else(|| malformed("the reply has no message.content"))?;
+        let truncated = answer.get("done_reason").and_then(Value::as_str) == Some("length");
+        Ok(ChatReply {
+            content: content.to_owned(),
+            truncated,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_completed_like_ollama_does() {
+        let cases = [
+            ("localhost", "http://localhost:11434"),
+            ("0.0.0.0", "http://127.0.0.1:11434"),
+            ("0.0.0.0:8080", "http://127.0.0.1:8080"),
+            ("http://gpu-box:11434/", "http://gpu-box:11434"),
+            (
+                "https://ollama.example.com",
+                "https://ollama.example.com:443",
+            ),
+            ("[::1]", "http://[::1]:11434"),
+            ("http://proxy:80/ollama", "http://proxy:80/ollama"),
+        ];
+        for (given, want) in cases {
+            assert_eq!(ollama_base_url(Some(given)), want, "{given}");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The OpenAI chat completions API, as served by OpenAI, llama.cpp's server, vLLM, LM Studio and
+//! others: `POST {base}/v1/chat/completions` with `response_format: json_schema`.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use serde_json::{Value, json};
+
+use super::{BackendIdentity, ChatBackend, ChatReply, ChatRequest};
+use crate::error::{LlmError, Result};
+use crate::http::{JsonClient, RetryPolicy, redact_url};
+
+/// The environment variable the API key is read from unless another is named.
+pub const DEFAULT_API_KEY_ENV: &str = "OPENAI_API_KEY";
+
+const HINT: &str = "Check --base-url (llama.cpp's server listens on http://localhost:8080, \
+                    LM Studio on http://localhost:1234, vLLM on http://localhost:8000), or run \
+                    without a model with `--backend builtin`.";
+
+/// An API key: sent as a bearer token, never shown.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key; empty strings are no key.
+    pub fn new(key: impl Into<String>) -> Option<ApiKey> {
+        let key = key.into().trim().to_owned();
+        (!key.is_empty()).then_some(ApiKey(key))
+    }
+
+    /// The key from an environment variable, if it is set and not empty.
+    pub fn from_env(var: &str) -> Option<ApiKey> {
+        std::env::var(var).ok().and_then(ApiKey::new)
+    }
+
+    fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(***)")
+    }
+}
+
+/// A model behind an OpenAI-compatible chat completions endpoint.
+#[derive(Debug, Clone)]
+pub struct OpenAiCompatible {
+    endpoint: String,
+    model: String,
+    key: Option<ApiKey>,
+    client: JsonClient,
+}
+
+impl OpenAiCompatible {
+    /// A backend for `model` at `base_url` (with or without a trailing `/v1`).
+    pub fn new(
+        base_url: &str,
+        model: &str,
+        key: Option<ApiKey>,
+        policy: RetryPolicy,
+    ) -> Result<OpenAiCompatible> {
+        if model.trim().is_empty() {
+            return Err(LlmError::Config(
+                "no model name given for the OpenAI-compatible server".into(),
+            ));
+        }
+        let base = base_url.trim().trim_end_matches('/');
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(LlmError::Config(format!(
+                "base URL {:?} must start with http:// or https://",
+                redact_url(base)
+            )));
+        }
+        let endpoint = if base.ends_with("/v1") {
+            format!("{base}/chat/completions")
+        } else {
+            format!("{base}/v1/chat/completions")
+        };
+        Ok(OpenAiCompatible {
+            endpoint,
+            model: model.trim().to_owned(),
+            key,
+            client: JsonClient::new(policy, "OpenAI-compatible", HINT)?,
+        })
+    }
+}
+
+#[async_trait]
+impl ChatBackend for OpenAiCompatible {
+    fn identity(&self) -> BackendIdentity {
+        BackendIdentity {
+            kind: "openai",
+            url: redact_url(&self.endpoint),
+            model: self.model.clone(),
+        }
+    }
+
+    async fn chat(&self, request: &ChatRequest<'_>) -> Result<ChatReply> {
+        let body = json!({
+            "model": self.model,
+            "messages": [
+                {"role": "system", "content": request.system},
+                {"role": "user", "content": request.user},
+            ],
+            "temperature": request.temperature,
+            "max_tokens": request.max_tokens,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "flashcards", "strict": true, "schema": request.schema},
+            },
+        });
+        let answer = self
+            .client
+            .post(&self.endpoint, self.key.as_ref().map(ApiKey::expose), &body)
+            .await?;
+        let malformed = |message: String| LlmError::Malformed {
+            what: redact_url(&self.endpoint),
+            message,
+        };
+        let choice = answer
+            .pointer("/choices/0")
+            .ok_or_else(|| malformed("the reply has no choices".into()))?;
+        if let Some(refusal) = choice.pointer("/message/refusal").and_then(Value::as_str) {
+            return Err(malformed(format!("the model refused: {refusal}")));
+        }
+        let content = choice
+            .pointer("/message/content")
+            .and_then(Value::as_str)
+            .ok_or_else(|| malformed("the reply has no choices[0].message.content".into()))?;
+        let truncated = choice.get("finish_reason").and_then(Value::as_str) == Some("length");
+        Ok(ChatReply {
+            content: content.to_owned(),
+            truncated,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_takes_base_with_or_without_v1() {
+        let p = RetryPolicy::default();
+        let a = OpenAiCompatible::new("http://127.0.0.1:8080/", "m", None, p.clone()).expect("a");
+        let b =
+            OpenAiCompatible::new("https://api.openai.com/v1", "m", None, p.clone()).expect("b");
+        assert_eq!(
+            a.identity().url,
+            "http://127.0.0.1:8080/v1/chat/completions"
+        );
+        assert_eq!(
+            b.identity().url,
+            "https://api.openai.com/v1/chat/completions"
+        );
+        assert!(OpenAiCompatible::new("localhost:8080", "m", None, p.clone()).is_err());
+        assert!(OpenAiCompatible::new("http://x", " ", None, p).is_err());
+    }
+
+    #[test]
+    fn keys_never_show() {
+        let key = ApiKey::new("sk-very-secret").expect("key");
+        assert_eq!(format!("{key:?}"), "ApiKey(***)");
+        assert!(ApiKey::new("  ").is_none());
+    }
+}

@@ -1,0 +1,252 @@
+//! Sending JSON to a model server: timeouts, retries with backoff and jitter, readable errors that
+//! never carry a secret.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::error::{LlmError, Result};
+
+/// How often and how patiently a request is retried.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub attempts: u32,
+    /// Wait before the first retry; doubled for each further one.
+    pub base_delay: Duration,
+    /// Longest wait between attempts (also the cap on a server's `Retry-After`).
+    pub max_delay: Duration,
+    /// Time allowed for one request, from connecting to the end of the answer.
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 4,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(20),
+            timeout: Duration::from_secs(300),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `retry` (1 for the first): exponential, with half of it
+    /// random so that many clients do not come back at once.
+    pub fn delay(&self, retry: u32) -> Duration {
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32 << retry.saturating_sub(1).min(16))
+            .min(self.max_delay);
+        exp / 2 + exp.mul_f64(fastrand::f64() / 2.0)
+    }
+}
+
+/// An address with any `user:password@` removed, for messages.
+pub fn redact_url(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host_part, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+            let host = host_part.rsplit_once('@').map_or(host_part, |(_, h)| h);
+            let path = path.split_once('?').map_or(path, |(p, _)| p);
+            if path.is_empty() {
+                format!("{scheme}://{host}")
+            } else {
+                format!("{scheme}://{host}/{path}")
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// A JSON POST client for one model server.
+#[derive(Debug, Clone)]
+pub struct JsonClient {
+    client: reqwest::Client,
+    policy: RetryPolicy,
+    backend: &'static str,
+    hint: &'static str,
+}
+
+impl JsonClient {
+    /// A client; `backend` names the server kind in messages and `hint` says how to start one.
+    pub fn new(policy: RetryPolicy, backend: &'static str, hint: &'static str) -> Result<Self> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10).min(policy.timeout))
+            .timeout(policy.timeout)
+            .user_agent(concat!("ocr-to-anki/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| LlmError::Config(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(JsonClient {
+            client,
+            policy,
+            backend,
+            hint,
+        })
+    }
+
+    /// Posts `body` to `url` (with a bearer token if given) and returns the JSON answer, retrying
+    /// on refused connections, timeouts, 429 and 5xx.
+    pub async fn post(&self, url: &str, bearer: Option<&str>, body: &Value) -> Result<Value> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (err, retry_after) = match self.post_once(url, bearer, body, attempt).await {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            if attempt >= self.policy.attempts || !err.is_transient() {
+                return Err(err);
+            }
+            let wait = retry_after.map_or_else(
+                || self.policy.delay(attempt),
+                |d| d.min(self.policy.max_delay),
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn post_once(
+        &self,
+        url: &str,
+        bearer: Option<&str>,
+        body: &Value,
+        attempt: u32,
+    ) -> std::result::Result<Value, (LlmError, Option<Duration>)> {
+        let shown = redact_url(url);
+        let mut request = self.client.post(url).json(body);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| (self.transport(e, &shown, attempt), None))?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let text = response
+            .text()
+            .await
+            .map_err(|e| (self.transport(e, &shown, attempt), None))?;
+        if !status.is_success() {
+            return Err((
+                LlmError::Http {
+                    url: shown,
+                    status: status.as_u16(),
+                    detail: detail(&text),
+                },
+                retry_after,
+            ));
+        }
+        serde_json::from_str(&text).map_err(|e| {
+            (
+                LlmError::Malformed {
+                    what: shown,
+                    message: format!("the server's reply is not JSON: {e}"),
+                },
+                None,
+            )
+        })
+    }
+
+    fn transport(&self, e: reqwest::Error, url: &str, attempts: u32) -> LlmError {
+        if e.is_timeout() {
+            LlmError::Timeout {
+                url: url.to_owned(),
+                seconds: self.policy.timeout.as_secs(),
+                attempts,
+            }
+        } else {
+            // reqwest's message names the URL we gave it; ours has no password in it.
+            let mut message = String::new();
+            let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                message = c.to_string();
+                cause = c.source();
+            }
+            if message.is_empty() {
+                message = "connection failed".into();
+            }
+            LlmError::Connect {
+                backend: self.backend,
+                url: url.to_owned(),
+                message,
+                hint: self.hint,
+            }
+        }
+    }
+}
+
+/// The useful part of an error body: an `error` message if the body is JSON, else its start.
+fn detail(body: &str) -> String {
+    let from_json = serde_json::from_str::<Value>(body).ok().and_then(|v| {
+        let e = v.get("error")?;
+        e.get("message")
+            .and_then(Value::as_str)
+            .or_else(|| e.as_str())
+            .map(str::to_owned)
+    });
+    let text = from_json.unwrap_or_else(|| body.trim().to_owned());
+    let short: String = text.chars().take(300).collect();
+    if short.is_empty() {
+        "(no message)".into()
+    } else {
+        short
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_lose_passwords_and_queries() {
+        assert_eq!(
+            redact_url("https://user:secret@api.example.com/v1/chat?key=abc"),
+            "https://api.example.com/v1/chat"
+        );
+        assert_eq!(
+            redact_url("http://localhost:11434"),
+            "http://localhost:11434"
+        );
+    }
+
+    #[test]
+    fn delays_grow_with_jitter_and_a_cap() {
+        let p = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(1000),
+            ..RetryPolicy::default()
+        };
+        for _ in 0..50 {
+            let d1 = p.delay(1);
+            assert!(
+                d1 >= Duration::from_millis(50) && d1 <= Duration::from_millis(100),
+                "{d1:?}"
+            );
+            let d3 = p.delay(3);
+            assert!(
+                d3 >= Duration::from_millis(200) && d3 <= Duration::from_millis(400),
+                "{d3:?}"
+            );
+            assert!(p.delay(30) <= Duration::from_millis(1000));
+        }
+    }
+
+    #[test]
+    fn error_bodies_are_shortened() {
+        assert_eq!(
+            detail(r#"{"error": {"message": "model not found"}}"#),
+            "model not found"
+        );
+        assert_eq!(detail(r#"{"error": "busy"}"#), "busy");
+        assert_eq!(detail(""), "(no message)");
+        assert_eq!(detail(&"x".repeat(1000)).len(), 300);
+    }
+}

@@ -1,0 +1,58 @@
+//! Flashcards from recognised pages.
+//!
+//! A [`CardGenerator`] turns [`Document`]s (the text of [`ocr_core::Page`]s, or plain text) into
+//! [`anki_export::Card`]s. Three generators ship:
+//!
+//! - [`Ollama`] and [`OpenAiCompatible`], wrapped in a [`ModelGenerator`]: the page text is split
+//!   into chunks on paragraph boundaries, sent between delimiters with [`Prompts`] that can be
+//!   replaced, and the model must answer in a JSON Schema generated from [`answer::ModelAnswer`].
+//!   Answers are cached ([`ResponseCache`]), retried with backoff on connection errors, 429 and
+//!   5xx, and split smaller when cut off.
+//! - [`Builtin`]: no model at all; vocabulary lists, tables, `Q:`/`A:` lines and glossaries.
+//!
+//! Every card must quote the page; [`validate::Validator`] checks the quote against the text
+//! (folding case and whitespace), drops or flags the cards it cannot find, and counts every card
+//! left out by reason in a [`Report`].
+//!
+//! ```no_run
+//! use llm_client::{CardGenerator, CardOptions, Document, GenerationRequest, ModelGenerator,
+//!                  ModelSettings, Ollama, RetryPolicy, ollama_base_url};
+//! # async fn run() -> llm_client::Result<()> {
+//! let backend = Ollama::new(&ollama_base_url(None), "gemma3:4b", RetryPolicy::default())?;
+//! let generator = ModelGenerator::new(backend, ModelSettings::default());
+//! let request = GenerationRequest {
+//!     documents: vec![Document::from_text("notes", "la cuillère - the spoon\nle four - the oven")],
+//!     options: CardOptions::default(),
+//! };
+//! let generation = generator.generate(&request).await?;
+//! println!("{} cards, {} dropped", generation.cards.len(), generation.report.dropped_total());
+//! # Ok(()) }
+//! ```
+
+pub mod answer;
+pub mod backend;
+pub mod builtin;
+pub mod cache;
+pub mod chunk;
+pub mod error;
+pub mod generator;
+pub mod grounding;
+pub mod http;
+pub mod model;
+pub mod prompt;
+pub mod request;
+pub mod validate;
+
+pub use backend::{
+    ApiKey, ChatBackend, DEFAULT_API_KEY_ENV, DEFAULT_OLLAMA_URL, Ollama, OpenAiCompatible,
+    ollama_base_url,
+};
+pub use builtin::Builtin;
+pub use cache::ResponseCache;
+pub use error::{LlmError, Result};
+pub use generator::{BatchItem, BatchProgress, CardGenerator, Generation, generate_batch, merge};
+pub use http::RetryPolicy;
+pub use model::{ModelGenerator, ModelSettings};
+pub use prompt::Prompts;
+pub use request::{CardOptions, Document, GenerationRequest, Grounding, KindWanted, parse_kinds};
+pub use validate::{DropReason, Report};

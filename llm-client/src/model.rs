@@ -1,0 +1,223 @@
+//! Cards from a language model: chunking, prompting, caching, bounded concurrency, re-splitting
+//! cut-off answers, and validation, the same for every chat backend.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures_util::future::join_all;
+use tokio::sync::Semaphore;
+
+use crate::answer::{self, ModelCard};
+use crate::backend::{ChatBackend, ChatRequest};
+use crate::cache::ResponseCache;
+use crate::chunk;
+use crate::error::{LlmError, Result};
+use crate::generator::{CardGenerator, Generation};
+use crate::prompt::Prompts;
+use crate::request::{CardOptions, Document, GenerationRequest};
+use crate::validate::{DropReason, Report, Validator};
+
+/// How the model is asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelSettings {
+    /// Sampling temperature (low keeps the model close to the page).
+    pub temperature: f32,
+    /// Context window to ask for, in tokens.
+    pub num_ctx: u32,
+    /// Most tokens one answer may have.
+    pub max_tokens: u32,
+    /// Largest piece of text sent in one request, in characters.
+    pub chunk_chars: usize,
+    /// Smallest piece a cut-off answer is split down to before giving up.
+    pub min_chunk_chars: usize,
+    /// Requests in flight at once, across all documents.
+    pub max_in_flight: usize,
+}
+
+impl Default for ModelSettings {
+    fn default() -> Self {
+        ModelSettings {
+            temperature: 0.2,
+            num_ctx: 8192,
+            max_tokens: 4096,
+            chunk_chars: 6000,
+            min_chunk_chars: 200,
+            max_in_flight: 2,
+        }
+    }
+}
+
+/// A [`CardGenerator`] that asks a language model through a [`ChatBackend`].
+pub struct ModelGenerator<B> {
+    backend: B,
+    settings: ModelSettings,
+    prompts: Prompts,
+    cache: Option<ResponseCache>,
+    permits: Arc<Semaphore>,
+}
+
+impl<B: ChatBackend> ModelGenerator<B> {
+    /// A generator over `backend` with the built-in prompts and no cache.
+    pub fn new(backend: B, settings: ModelSettings) -> ModelGenerator<B> {
+        let permits = Arc::new(Semaphore::new(settings.max_in_flight.max(1)));
+        ModelGenerator {
+            backend,
+            settings,
+            prompts: Prompts::default(),
+            cache: None,
+            permits,
+        }
+    }
+
+    /// The same generator with other prompts.
+    pub fn with_prompts(mut self, prompts: Prompts) -> Self {
+        self.prompts = prompts;
+        self
+    }
+
+    /// The same generator keeping answers in `cache`.
+    pub fn with_cache(mut self, cache: ResponseCache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// The cards of one document.
+    async fn document(&self, doc: &Document, options: &CardOptions) -> Result<Generation> {
+        let mut report = Report::default();
+        let pieces = chunk::split(&doc.text, self.settings.chunk_chars);
+        report.chunks = pieces.len();
+        let asks = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, piece)| self.ask(options, piece, label(doc, i, pieces.len())));
+        let answers = join_all(asks).await;
+        let mut validator = Validator::new(doc, options);
+        let mut cards = Vec::new();
+        for answer in answers {
+            let (model_cards, malformed, sub) = answer?;
+            report.merge(&sub);
+            for _ in 0..malformed {
+                report.drop(DropReason::Malformed);
+            }
+            cards.extend(
+                model_cards
+                    .into_iter()
+                    .filter_map(|c| validator.check(c, &mut report)),
+            );
+        }
+        Ok(Generation { cards, report })
+    }
+
+    /// Asks for the cards of one piece of text; a cut-off answer splits the piece in two and asks
+    /// again for each half. Returns the cards, how many were malformed, and the request counts.
+    async fn ask(
+        &self,
+        options: &CardOptions,
+        piece: &str,
+        what: String,
+    ) -> Result<(Vec<ModelCard>, usize, Report)> {
+        let mut report = Report::default();
+        let mut stack = vec![piece.to_owned()];
+        let mut cards = Vec::new();
+        let mut malformed = 0;
+        let schema = answer::schema(&options.kinds);
+        let id = self.backend.identity();
+        while let Some(text) = stack.pop() {
+            let (system, user) = self.prompts.render(options, &text);
+            let request = ChatRequest {
+                system: &system,
+                user: &user,
+                schema: &schema,
+                temperature: self.settings.temperature,
+                num_ctx: self.settings.num_ctx,
+                max_tokens: self.settings.max_tokens,
+            };
+            let settings = format!(
+                "t={} ctx={} max={}",
+                request.temperature, request.num_ctx, request.max_tokens
+            );
+            let key = ResponseCache::key(&[
+                id.kind,
+                &id.url,
+                &id.model,
+                &settings,
+                &schema.to_string(),
+                &system,
+                &user,
+            ]);
+            let cached = self.cache.as_ref().and_then(|c| c.get(&key));
+            let content = match cached {
+                Some(content) => {
+                    report.cached += 1;
+                    content
+                }
+                None => {
+                    let reply = {
+                        let _permit =
+                            self.permits.acquire().await.map_err(|_| {
+                                LlmError::Config("the generator was shut down".into())
+                            })?;
+                        report.requests += 1;
+                        self.backend.chat(&request).await?
+                    };
+                    if reply.truncated {
+                        let halves = (text.chars().count() > self.settings.min_chunk_chars)
+                            .then(|| chunk::halve(&text))
+                            .flatten();
+                        let Some((a, b)) = halves else {
+                            return Err(LlmError::Truncated {
+                                what,
+                                chars: text.chars().count(),
+                            });
+                        };
+                        report.resplits += 1;
+                        // Second half pushed first so the first half is asked first.
+                        stack.push(b);
+                        stack.push(a);
+                        continue;
+                    }
+                    reply.content
+                }
+            };
+            let parsed = answer::parse(&content).map_err(|message| LlmError::Malformed {
+                what: what.clone(),
+                message,
+            })?;
+            if let Some(cache) = &self.cache {
+                // Only an answer that parsed is kept, so a bad one is asked again next time.
+                cache.put(&key, &content)?;
+            }
+            malformed += parsed.malformed.len();
+            cards.extend(parsed.cards);
+        }
+        Ok((cards, malformed, report))
+    }
+}
+
+fn label(doc: &Document, i: usize, n: usize) -> String {
+    if n > 1 {
+        format!("{} (part {} of {n})", doc.name, i + 1)
+    } else {
+        doc.name.clone()
+    }
+}
+
+#[async_trait]
+impl<B: ChatBackend> CardGenerator for ModelGenerator<B> {
+    fn describe(&self) -> String {
+        let id = self.backend.identity();
+        format!("{} model {} at {}", id.kind, id.model, id.url)
+    }
+
+    async fn generate(&self, request: &GenerationRequest) -> Result<Generation> {
+        let docs = join_all(
+            request
+                .documents
+                .iter()
+                .map(|d| self.document(d, &request.options)),
+        )
+        .await;
+        let docs = docs.into_iter().collect::<Result<Vec<_>>>()?;
+        Ok(crate::generator::merge(&docs))
+    }
+}

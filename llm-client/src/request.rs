@@ -1,0 +1,301 @@
+//! What a generator is asked: the recognised text of some pages and the cards wanted from it.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use ocr_core::{BBox, Page};
+use serde::{Deserialize, Serialize};
+
+/// A kind of card the user wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KindWanted {
+    /// A question and its answer.
+    Basic,
+    /// Two sides asked both ways (a word and its translation).
+    Reversed,
+    /// A sentence from the page with a key word blanked out.
+    Cloze,
+    /// A term with its definition and an example of use.
+    Vocabulary,
+}
+
+impl KindWanted {
+    /// Every kind, in the order they are described to the model.
+    pub const ALL: [KindWanted; 4] = [
+        KindWanted::Basic,
+        KindWanted::Reversed,
+        KindWanted::Cloze,
+        KindWanted::Vocabulary,
+    ];
+
+    /// The kind's name, as flags, config files and the model's schema spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            KindWanted::Basic => "basic",
+            KindWanted::Reversed => "reversed",
+            KindWanted::Cloze => "cloze",
+            KindWanted::Vocabulary => "vocabulary",
+        }
+    }
+}
+
+impl fmt::Display for KindWanted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for KindWanted {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        KindWanted::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                format!("unknown card kind {s:?}; use basic, reversed, cloze or vocabulary")
+            })
+    }
+}
+
+/// Parses a comma-separated list of kinds (`basic,cloze`), each once, in the order given.
+pub fn parse_kinds(list: &str) -> Result<Vec<KindWanted>, String> {
+    let mut out = Vec::new();
+    for part in list.split(',').filter(|p| !p.trim().is_empty()) {
+        let kind: KindWanted = part.parse()?;
+        if !out.contains(&kind) {
+            out.push(kind);
+        }
+    }
+    if out.is_empty() {
+        return Err("no card kind given; use basic, reversed, cloze or vocabulary".into());
+    }
+    Ok(out)
+}
+
+/// What to do with a card whose quote cannot be found on its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grounding {
+    /// Leave it out (and count it).
+    #[default]
+    Drop,
+    /// Keep it, tagged `unverified`, and count it.
+    Flag,
+}
+
+/// One word of a document with its box on the page, if the document came from an image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceWord {
+    /// The word as recognised.
+    pub text: String,
+    /// Its box in the image's pixels.
+    pub bbox: Option<BBox>,
+}
+
+/// The text of one page (or any plain text) that cards are made from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// A name for messages: the image or text file, or what the caller calls it.
+    pub name: String,
+    /// The page image, kept as each card's source.
+    pub image: Option<PathBuf>,
+    /// The text: lines, with blank lines between paragraphs.
+    pub text: String,
+    /// Its words in reading order, for checking quotes and finding where they are.
+    pub words: Vec<SourceWord>,
+}
+
+impl Document {
+    /// A document from a recognised page: its text, its words with their boxes, its image.
+    pub fn from_page(page: &Page) -> Document {
+        let name = page
+            .source
+            .as_ref()
+            .map_or_else(|| "page".to_owned(), |p| p.display().to_string());
+        Document {
+            name,
+            image: page.source.clone(),
+            text: text_with_columns(page),
+            words: page
+                .words()
+                .map(|w| SourceWord {
+                    text: w.text.clone(),
+                    bbox: Some(w.bbox),
+                })
+                .collect(),
+        }
+    }
+
+    /// A document from plain text, such as a typed or pasted page.
+    pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Document {
+        let text = text.into();
+        let words = text
+            .split_whitespace()
+            .map(|w| SourceWord {
+                text: w.to_owned(),
+                bbox: None,
+            })
+            .collect();
+        Document {
+            name: name.into(),
+            image: None,
+            text,
+            words,
+        }
+    }
+}
+
+/// The page's text like [`Page::text`], but with a tab where a gap between two words of a line is
+/// wider than the line is tall: the gutter of a two-column table.
+fn text_with_columns(page: &Page) -> String {
+    let blocks: Vec<String> = page
+        .blocks
+        .iter()
+        .map(|b| {
+            b.lines
+                .iter()
+                .map(|l| {
+                    let mut out = String::new();
+                    let mut prev: Option<BBox> = None;
+                    for w in &l.words {
+                        if let Some(p) = prev {
+                            let gap = w.bbox.x.saturating_sub(p.x + p.width);
+                            out.push(if gap > l.bbox.height.max(1) * 3 / 2 {
+                                '\t'
+                            } else {
+                                ' '
+                            });
+                        }
+                        out.push_str(&w.text);
+                        prev = Some(w.bbox);
+                    }
+                    out
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .filter(|b| !b.trim().is_empty())
+        .collect();
+    let mut text = blocks.join("\n\n");
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text
+}
+
+/// What cards to make and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardOptions {
+    /// The kinds of card wanted; other kinds are dropped.
+    pub kinds: Vec<KindWanted>,
+    /// The language of the material, as a Tesseract code (`fra`, `eng+deu`) or a name.
+    pub material_language: String,
+    /// The language the questions and answers are written in; empty means that of the material.
+    pub answer_language: String,
+    /// The deck the cards go to, given to the model as the topic.
+    pub deck: String,
+    /// Tags put on every card.
+    pub tags: Vec<String>,
+    /// Anything else the user asks of the cards ("only the verbs", "at most 10 cards").
+    pub instruction: Option<String>,
+    /// What happens to cards whose quote is not on the page.
+    pub grounding: Grounding,
+}
+
+impl Default for CardOptions {
+    fn default() -> Self {
+        CardOptions {
+            kinds: vec![KindWanted::Basic, KindWanted::Reversed, KindWanted::Cloze],
+            material_language: "eng".into(),
+            answer_language: String::new(),
+            deck: "ocr-to-anki".into(),
+            tags: Vec::new(),
+            instruction: None,
+            grounding: Grounding::Drop,
+        }
+    }
+}
+
+/// A request for cards from some documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenerationRequest {
+    /// The pages or texts, in order.
+    pub documents: Vec<Document>,
+    /// What cards to make.
+    pub options: CardOptions,
+}
+
+/// The English name of a language given as a Tesseract or ISO code; other names pass through.
+pub fn language_name(code: &str) -> String {
+    let names: Vec<String> = code
+        .split('+')
+        .map(|c| {
+            let c = c.trim();
+            let name = match c.to_ascii_lowercase().as_str() {
+                "eng" | "en" => "English",
+                "fra" | "fre" | "fr" => "French",
+                "deu" | "ger" | "de" => "German",
+                "spa" | "es" => "Spanish",
+                "ita" | "it" => "Italian",
+                "por" | "pt" => "Portuguese",
+                "nld" | "dut" | "nl" => "Dutch",
+                "pol" | "pl" => "Polish",
+                "rus" | "ru" => "Russian",
+                "ukr" | "uk" => "Ukrainian",
+                "tur" | "tr" => "Turkish",
+                "swe" | "sv" => "Swedish",
+                "nor" | "no" => "Norwegian",
+                "dan" | "da" => "Danish",
+                "fin" | "fi" => "Finnish",
+                "ces" | "cze" | "cs" => "Czech",
+                "ell" | "gre" | "el" => "Greek",
+                "lat" | "la" => "Latin",
+                "jpn" | "ja" => "Japanese",
+                "chi_sim" | "zh" => "Chinese (simplified)",
+                "chi_tra" => "Chinese (traditional)",
+                "kor" | "ko" => "Korean",
+                "ara" | "ar" => "Arabic",
+                "heb" | "he" => "Hebrew",
+                "hin" | "hi" => "Hindi",
+                _ => return c.to_owned(),
+            };
+            name.to_owned()
+        })
+        .filter(|n| !n.is_empty())
+        .collect();
+    names.join(" and ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_parse_from_a_list() {
+        assert_eq!(
+            parse_kinds("basic, Cloze,basic").expect("valid"),
+            [KindWanted::Basic, KindWanted::Cloze]
+        );
+        let err = parse_kinds("basic,flip").expect_err("unknown");
+        assert!(err.contains("\"flip\""), "{err}");
+        assert!(parse_kinds(" , ").is_err());
+    }
+
+    #[test]
+    fn languages_get_names() {
+        assert_eq!(language_name("fra"), "French");
+        assert_eq!(language_name("eng+deu"), "English and German");
+        assert_eq!(language_name("Klingon"), "Klingon");
+    }
+
+    #[test]
+    fn text_documents_have_words_without_boxes() {
+        let d = Document::from_text("notes.txt", "la cuillère - the spoon\n\nQ: x");
+        assert_eq!(d.words.len(), 7);
+        assert!(d.words.iter().all(|w| w.bbox.is_none()));
+        assert!(d.image.is_none());
+    }
+}
