@@ -14,37 +14,49 @@ pub enum ModelCard {
     /// A question about the material and its answer.
     Basic {
         /// The sentence or phrase of the material this card is based on, copied exactly.
+        #[schemars(length(max = 300))]
         quote: String,
         /// The question.
+        #[schemars(length(max = 300))]
         question: String,
         /// The answer, as the material gives it.
+        #[schemars(length(max = 400))]
         answer: String,
     },
     /// Two sides asked both ways, such as a word and its translation.
     Reversed {
         /// The sentence or phrase of the material this card is based on, copied exactly.
+        #[schemars(length(max = 300))]
         quote: String,
         /// One side (a word or phrase).
+        #[schemars(length(max = 200))]
         front: String,
         /// The other side (its translation or meaning).
+        #[schemars(length(max = 300))]
         back: String,
     },
     /// A sentence of the material with key words marked {{c1::word}}.
     Cloze {
         /// The sentence or phrase of the material this card is based on, copied exactly.
+        #[schemars(length(max = 300))]
         quote: String,
         /// The sentence with one or more deletions written {{c1::word}}.
+        #[schemars(length(max = 500))]
         text: String,
     },
     /// A term with its definition and an example of its use.
     Vocabulary {
         /// The sentence or phrase of the material this card is based on, copied exactly.
+        #[schemars(length(max = 300))]
         quote: String,
         /// The word or expression.
+        #[schemars(length(max = 120))]
         term: String,
         /// What it means.
+        #[schemars(length(max = 400))]
         definition: String,
         /// A sentence using it, from the material if it has one.
+        #[schemars(length(max = 300))]
         example: String,
     },
 }
@@ -82,7 +94,10 @@ pub struct ModelAnswer {
 /// The JSON Schema of [`ModelAnswer`], narrowed to the kinds wanted, in the subset of JSON Schema
 /// that Ollama, llama.cpp and OpenAI's strict mode all accept (`anyOf` not `oneOf`, `enum` not
 /// `const`, every property required, no extra properties, no `$schema`).
-pub fn schema(kinds: &[KindWanted]) -> Value {
+///
+/// Every string has a `maxLength` and the list a `maxItems` of `max_cards`, so that a model that
+/// starts repeating itself is stopped by the grammar instead of running to the token limit.
+pub fn schema(kinds: &[KindWanted], max_cards: usize) -> Value {
     let mut schema = serde_json::to_value(schemars::schema_for!(ModelAnswer)).unwrap_or_default();
     let defs = schema
         .as_object_mut()
@@ -103,7 +118,32 @@ pub fn schema(kinds: &[KindWanted]) -> Value {
                 .is_some_and(|k| kinds.iter().any(|w| w.name() == k))
         });
     }
+    if let Some(cards) = schema
+        .pointer_mut("/properties/cards")
+        .and_then(Value::as_object_mut)
+    {
+        cards.insert("maxItems".into(), Value::from(max_cards.max(1)));
+    }
     schema
+}
+
+/// The same schema without the length limits, for servers whose strict mode refuses them.
+pub fn without_length_limits(schema: &Value) -> Value {
+    let mut out = schema.clone();
+    strip_limits(&mut out);
+    out
+}
+
+fn strip_limits(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("maxLength");
+            map.remove("maxItems");
+            map.values_mut().for_each(strip_limits);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_limits),
+        _ => {}
+    }
 }
 
 /// Replaces each `{"$ref": "#/$defs/Name"}` with the definition itself (the types are not
@@ -198,7 +238,7 @@ mod tests {
 
     #[test]
     fn schema_is_narrowed_to_the_kinds_wanted() {
-        let s = schema(&[KindWanted::Basic, KindWanted::Cloze]);
+        let s = schema(&[KindWanted::Basic, KindWanted::Cloze], 7);
         let text = s.to_string();
         assert!(
             !text.contains("oneOf") && !text.contains("\"const\""),
@@ -223,6 +263,19 @@ mod tests {
             );
         }
         assert_eq!(s["additionalProperties"], Value::Bool(false));
+        assert_eq!(
+            s.pointer("/properties/cards/maxItems"),
+            Some(&Value::from(7))
+        );
+        assert_eq!(
+            variants[0].pointer("/properties/quote/maxLength"),
+            Some(&Value::from(300))
+        );
+        let plain = without_length_limits(&s).to_string();
+        assert!(
+            !plain.contains("maxLength") && !plain.contains("maxItems"),
+            "{plain}"
+        );
         assert_eq!(s["required"], serde_json::json!(["cards"]));
     }
 

@@ -32,6 +32,8 @@ pub struct ModelSettings {
     pub min_chunk_chars: usize,
     /// Requests in flight at once, across all documents.
     pub max_in_flight: usize,
+    /// Most cards the model may give for one piece of text.
+    pub max_cards_per_chunk: usize,
 }
 
 impl Default for ModelSettings {
@@ -43,6 +45,7 @@ impl Default for ModelSettings {
             chunk_chars: 6000,
             min_chunk_chars: 200,
             max_in_flight: 2,
+            max_cards_per_chunk: 40,
         }
     }
 }
@@ -97,6 +100,7 @@ impl<B: ChatBackend> ModelGenerator<B> {
             let (model_cards, malformed, sub) = answer?;
             report.merge(&sub);
             for _ in 0..malformed {
+                report.proposed += 1;
                 report.drop(DropReason::Malformed);
             }
             cards.extend(
@@ -120,7 +124,7 @@ impl<B: ChatBackend> ModelGenerator<B> {
         let mut stack = vec![piece.to_owned()];
         let mut cards = Vec::new();
         let mut malformed = 0;
-        let schema = answer::schema(&options.kinds);
+        let schema = answer::schema(&options.kinds, self.settings.max_cards_per_chunk);
         let id = self.backend.identity();
         while let Some(text) = stack.pop() {
             let (system, user) = self.prompts.render(options, &text);

@@ -54,6 +54,8 @@ impl fmt::Display for DropReason {
 /// What a generation did: cards made, cards left out and why, requests and cache hits.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
+    /// Cards the generator proposed, before any check.
+    pub proposed: usize,
     /// Cards kept.
     pub made: usize,
     /// Cards left out, by reason.
@@ -83,6 +85,7 @@ impl Report {
 
     /// Adds another report's counts to this one.
     pub fn merge(&mut self, other: &Report) {
+        self.proposed += other.proposed;
         self.made += other.made;
         for (reason, n) in &other.dropped {
             *self.dropped.entry(*reason).or_default() += n;
@@ -117,6 +120,7 @@ impl<'a> Validator<'a> {
 
     /// Checks one card; the good card, or why it is left out. `report` counts either way.
     pub fn check(&mut self, card: ModelCard, report: &mut Report) -> Option<Card> {
+        report.proposed += 1;
         match self.convert(card) {
             Ok((card, verified)) => {
                 report.made += 1;

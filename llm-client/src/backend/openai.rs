@@ -2,11 +2,14 @@
 //! others: `POST {base}/v1/chat/completions` with `response_format: json_schema`.
 
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
 use super::{BackendIdentity, ChatBackend, ChatReply, ChatRequest};
+use crate::answer;
 use crate::error::{LlmError, Result};
 use crate::http::{JsonClient, RetryPolicy, redact_url};
 
@@ -51,6 +54,8 @@ pub struct OpenAiCompatible {
     model: String,
     key: Option<ApiKey>,
     client: JsonClient,
+    /// Set once the server refused the schema's length limits; they are left out from then on.
+    no_limits: Arc<AtomicBool>,
 }
 
 impl OpenAiCompatible {
@@ -83,8 +88,34 @@ impl OpenAiCompatible {
             model: model.trim().to_owned(),
             key,
             client: JsonClient::new(policy, "OpenAI-compatible", HINT)?,
+            no_limits: Arc::new(AtomicBool::new(false)),
         })
     }
+
+    fn body(&self, request: &ChatRequest<'_>, schema: &Value) -> Value {
+        json!({
+            "model": self.model,
+            "messages": [
+                {"role": "system", "content": request.system},
+                {"role": "user", "content": request.user},
+            ],
+            "temperature": request.temperature,
+            "max_tokens": request.max_tokens,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "flashcards", "strict": true, "schema": schema},
+            },
+        })
+    }
+}
+
+/// Whether an HTTP 400 is the server refusing `maxLength`/`maxItems` in a strict schema (as
+/// OpenAI's strict mode may); the request is then sent again without them.
+fn refuses_limits(err: &LlmError) -> bool {
+    matches!(err, LlmError::Http { status: 400, detail, .. }
+        if ["maxLength", "maxItems", "not permitted", "not supported"]
+            .iter()
+            .any(|w| detail.contains(w)))
 }
 
 #[async_trait]
@@ -98,23 +129,26 @@ impl ChatBackend for OpenAiCompatible {
     }
 
     async fn chat(&self, request: &ChatRequest<'_>) -> Result<ChatReply> {
-        let body = json!({
-            "model": self.model,
-            "messages": [
-                {"role": "system", "content": request.system},
-                {"role": "user", "content": request.user},
-            ],
-            "temperature": request.temperature,
-            "max_tokens": request.max_tokens,
-            "response_format": {
-                "type": "json_schema",
-                "json_schema": {"name": "flashcards", "strict": true, "schema": request.schema},
-            },
-        });
-        let answer = self
+        let key = self.key.as_ref().map(ApiKey::expose);
+        let plain;
+        let mut schema = request.schema;
+        if self.no_limits.load(Ordering::Relaxed) {
+            plain = answer::without_length_limits(request.schema);
+            schema = &plain;
+        }
+        let answer = match self
             .client
-            .post(&self.endpoint, self.key.as_ref().map(ApiKey::expose), &body)
-            .await?;
+            .post(&self.endpoint, key, &self.body(request, schema))
+            .await
+        {
+            Err(e) if refuses_limits(&e) && !self.no_limits.swap(true, Ordering::Relaxed) => {
+                let plain = answer::without_length_limits(request.schema);
+                self.client
+                    .post(&self.endpoint, key, &self.body(request, &plain))
+                    .await?
+            }
+            other => other?,
+        };
         let malformed = |message: String| LlmError::Malformed {
             what: redact_url(&self.endpoint),
             message,
