@@ -1,5 +1,6 @@
 //! `ocr-to-anki`: turn photos and scans of study material into Anki flashcards.
 
+mod cards;
 mod export;
 mod ocr;
 
@@ -19,6 +20,8 @@ struct Cli {
 enum Command {
     /// Read the text of images and print it (or the page structure as JSON).
     Ocr(ocr::OcrArgs),
+    /// Make flashcards from images (OCR, then a model or the builtin reader) into a cards.json file.
+    Cards(cards::CardsArgs),
     /// Export a cards.json file as an Anki package (.apkg), CSV, or into Anki via AnkiConnect.
     Export(export::ExportArgs),
 }
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Ocr(args) => ocr::run(args),
+        Command::Cards(args) => cards::run(args),
         Command::Export(args) => export::run(args),
     };
     ExitCode::from(code)

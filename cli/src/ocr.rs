@@ -10,36 +10,83 @@ use ocr_core::{BatchOptions, Cache, OcrOptions, Pipeline, Psm, ocr_batch, valida
 
 use crate::exit;
 
-/// Arguments of `ocr-to-anki ocr`.
+/// How images are read: shared by `ocr` and `cards`.
 #[derive(Debug, Args)]
-pub struct OcrArgs {
-    /// Image files (PNG, JPEG, TIFF, WebP, BMP, GIF).
-    #[arg(required = true, value_name = "IMAGE")]
-    images: Vec<PathBuf>,
+pub struct OcrFlags {
     /// Tesseract languages of the material, joined by '+': eng, fra, eng+deu...
     #[arg(short, long, default_value = "eng", env = "OCR_TO_ANKI_LANG")]
-    lang: String,
+    pub lang: String,
     /// Tesseract page segmentation mode: 3 automatic, 4 one column, 6 one block, 11 sparse text...
     #[arg(long, default_value_t = 3, value_parser = parse_psm)]
     psm: u8,
-    /// Print each page as JSON (one object per line): blocks, lines, words with boxes and confidence.
-    #[arg(long)]
-    json: bool,
     /// Hand the image to Tesseract as it is: no rotation, deskew, crop, scaling or lighting fix.
     #[arg(long)]
     no_preprocess: bool,
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, default_value_t = 0)]
     threads: usize,
-    /// Do not read or write the OCR cache.
+    /// Do not read or write the caches (recognised pages, model answers).
     #[arg(long)]
-    no_cache: bool,
+    pub no_cache: bool,
     /// Where cached pages are kept [default: $XDG_CACHE_HOME/ocr-to-anki/ocr].
     #[arg(long, env = "OCR_TO_ANKI_CACHE_DIR", value_name = "DIR")]
     cache_dir: Option<PathBuf>,
     /// Folder holding the *.traineddata files (default: Tesseract's own).
     #[arg(long, env = "TESSDATA_PREFIX", value_name = "DIR")]
     tessdata: Option<PathBuf>,
+}
+
+impl OcrFlags {
+    /// The OCR settings, or a usage error (a language without its traineddata).
+    pub fn options(&self) -> Result<OcrOptions, String> {
+        validate_language(&self.lang).map_err(|e| e.to_string())?;
+        Ok(OcrOptions {
+            lang: self.lang.clone(),
+            psm: self.psm,
+            pipeline: if self.no_preprocess {
+                Pipeline::none()
+            } else {
+                Pipeline::photo()
+            },
+            tessdata: self.tessdata.clone(),
+        })
+    }
+
+    /// The batch settings, with the page cache unless switched off (a cache that cannot be
+    /// opened is a warning, not an error).
+    pub fn batch(&self) -> BatchOptions {
+        let cache = if self.no_cache {
+            None
+        } else {
+            self.cache_dir
+                .clone()
+                .or_else(|| cache_root().map(|r| r.join("ocr")))
+                .and_then(|dir| match Cache::open(&dir) {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        eprintln!("warning: {e}; going on without a cache");
+                        None
+                    }
+                })
+        };
+        BatchOptions {
+            threads: self.threads,
+            cache,
+        }
+    }
+}
+
+/// Arguments of `ocr-to-anki ocr`.
+#[derive(Debug, Args)]
+pub struct OcrArgs {
+    /// Image files (PNG, JPEG, TIFF, WebP, BMP, GIF).
+    #[arg(required = true, value_name = "IMAGE")]
+    images: Vec<PathBuf>,
+    #[command(flatten)]
+    ocr: OcrFlags,
+    /// Print each page as JSON (one object per line): blocks, lines, words with boxes and confidence.
+    #[arg(long)]
+    json: bool,
     /// No progress bar.
     #[arg(short, long)]
     quiet: bool,
@@ -52,51 +99,27 @@ fn parse_psm(s: &str) -> Result<u8, String> {
         .ok_or_else(|| format!("{n} is not a recognition mode; use 1 or 3 to 13"))
 }
 
-/// The default cache folder: `$XDG_CACHE_HOME/ocr-to-anki/ocr`, else `~/.cache/ocr-to-anki/ocr`.
-fn default_cache_dir() -> Option<PathBuf> {
+/// The cache root: `$XDG_CACHE_HOME/ocr-to-anki`, else `~/.cache/ocr-to-anki`.
+pub fn cache_root() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-    Some(base.join("ocr-to-anki").join("ocr"))
+    Some(base.join("ocr-to-anki"))
 }
 
 /// Runs `ocr`; returns the exit code.
 pub fn run(args: OcrArgs) -> u8 {
-    if let Err(e) = validate_language(&args.lang) {
-        eprintln!("error: {e}");
-        return exit::USAGE;
-    }
-    let options = OcrOptions {
-        lang: args.lang.clone(),
-        psm: args.psm,
-        pipeline: if args.no_preprocess {
-            Pipeline::none()
-        } else {
-            Pipeline::photo()
-        },
-        tessdata: args.tessdata.clone(),
+    let options = match args.ocr.options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
     };
-    let cache = if args.no_cache {
-        None
-    } else {
-        args.cache_dir
-            .clone()
-            .or_else(default_cache_dir)
-            .and_then(|dir| match Cache::open(&dir) {
-                Ok(c) => Some(c),
-                Err(e) => {
-                    eprintln!("warning: {e}; going on without a cache");
-                    None
-                }
-            })
-    };
-    let batch = BatchOptions {
-        threads: args.threads,
-        cache,
-    };
+    let batch = args.ocr.batch();
 
-    let bar = progress_bar(args.images.len(), args.quiet);
+    let bar = progress_bar("OCR", args.images.len(), args.quiet);
     let report = |p: ocr_core::Progress<'_>| {
         bar.set_message(p.path.display().to_string());
         bar.inc(1);
@@ -148,13 +171,16 @@ pub fn run(args: OcrArgs) -> u8 {
     }
 }
 
-fn progress_bar(total: usize, quiet: bool) -> ProgressBar {
+/// A progress bar on stderr for `total` items of a stage, hidden when quiet or not on a terminal.
+pub fn progress_bar(stage: &str, total: usize, quiet: bool) -> ProgressBar {
     if quiet || total < 2 || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
     if let Ok(style) =
-        ProgressStyle::with_template("{spinner} OCR [{bar:30}] {pos}/{len} {elapsed} {wide_msg}")
+        ProgressStyle::with_template(&format!(
+        "{{spinner}} {stage} [{{bar:30}}] {{pos}}/{{len}} {{elapsed}} {{wide_msg}}"
+    ))
     {
         bar.set_style(style.progress_chars("=> "));
     }

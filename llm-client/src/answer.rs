@@ -191,6 +191,12 @@ pub struct ParsedAnswer {
     pub malformed: Vec<String>,
 }
 
+/// Whether an answer stops in the middle of its JSON: cut off, even if the server (or a proxy in
+/// front of it) did not say so.
+pub fn is_incomplete(content: &str) -> bool {
+    serde_json::from_str::<Value>(strip_fence(content)).is_err_and(|e| e.is_eof())
+}
+
 /// Parses a model's answer; the error says why the answer as a whole is unusable.
 pub fn parse(content: &str) -> Result<ParsedAnswer, String> {
     let text = strip_fence(content);
@@ -302,6 +308,9 @@ mod tests {
         assert!(parse(r#"{"cards": [], "note": 1}"#).is_err());
         assert!(parse(r#"{"cards": {}}"#).is_err());
         assert!(parse("{\"cards\": [{\"kind\": \"basic\", ").is_err());
+        assert!(is_incomplete("{\"cards\": [{\"kind\": \"basic\", "));
+        assert!(!is_incomplete("{\"cards\": []} trailing"));
+        assert!(!is_incomplete("{\"cards\": []}"));
         let fenced = "```json\n{\"cards\": []}\n```";
         assert_eq!(parse(fenced).expect("fenced").cards.len(), 0);
     }

@@ -164,7 +164,7 @@ impl<B: ChatBackend> ModelGenerator<B> {
                         report.requests += 1;
                         self.backend.chat(&request).await?
                     };
-                    if reply.truncated {
+                    if reply.truncated || answer::is_incomplete(&reply.content) {
                         let halves = (text.chars().count() > self.settings.min_chunk_chars)
                             .then(|| chunk::halve(&text))
                             .flatten();

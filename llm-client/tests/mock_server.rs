@@ -261,7 +261,7 @@ async fn client_errors_are_not_retried_and_never_show_the_key() {
 
 #[tokio::test]
 async fn malformed_json_is_an_error_naming_the_document() {
-    let m = mock(|_| ok(completion("{\"cards\": [ {\"kind\": ", "stop")));
+    let m = mock(|_| ok(completion("{\"cards\": [ {\"kind\": 3} ]] ", "stop")));
     let err = openai(&m.url, None)
         .generate(&request())
         .await
@@ -304,6 +304,15 @@ async fn a_cut_off_answer_is_asked_again_in_halves() {
     // Both halves gave the same two cards; the second copies are duplicates.
     assert_eq!(g.cards.len(), 2);
     assert_eq!(g.report.dropped.get(&DropReason::Duplicate), Some(&2));
+}
+
+#[tokio::test]
+async fn json_that_stops_midway_counts_as_cut_off_whatever_the_server_says() {
+    let m = mock(|_| ok(ollama_answer("{\"cards\": [{\"kind\": \"basic\"", "stop")));
+    let err = ollama(&m.url).generate(&request()).await.expect_err("cut off");
+    assert!(matches!(err, LlmError::Truncated { .. }), "{err:?}");
+    // Halved until the pieces were too small to split: 1 + 2 + 4... requests, not one.
+    assert!(m.seen.lock().expect("seen").len() > 1);
 }
 
 #[tokio::test]
