@@ -7,9 +7,9 @@ use std::time::Instant;
 use anki_export::Deck;
 use clap::{Args, ValueEnum};
 use llm_client::{
-    ApiKey, Builtin, CardGenerator, ChatBackend, CardOptions, DEFAULT_API_KEY_ENV, Document, Generation,
-    Grounding, KindWanted, ModelGenerator, ModelSettings, Ollama, OpenAiCompatible, Prompts,
-    ResponseCache, RetryPolicy, generate_batch, merge, ollama_base_url,
+    ApiKey, Builtin, CardGenerator, CardOptions, ChatBackend, DEFAULT_API_KEY_ENV, Document,
+    Generation, Grounding, KindWanted, ModelGenerator, ModelSettings, Ollama, OpenAiCompatible,
+    Prompts, ResponseCache, RetryPolicy, generate_batch, merge, ollama_base_url,
 };
 use ocr_core::{IMAGE_EXTENSIONS, ocr_batch};
 
@@ -37,7 +37,13 @@ pub struct CardsArgs {
     #[arg(short, long, default_value = "cards.json", value_name = "FILE")]
     output: PathBuf,
     /// What makes the cards.
-    #[arg(short, long, value_enum, default_value = "ollama", env = "OCR_TO_ANKI_BACKEND")]
+    #[arg(
+        short,
+        long,
+        value_enum,
+        default_value = "ollama",
+        env = "OCR_TO_ANKI_BACKEND"
+    )]
     backend: Backend,
     /// The model name [default: gemma3:4b for Ollama, gpt-4o-mini for OpenAI].
     #[arg(short, long, env = "OCR_TO_ANKI_MODEL")]
@@ -50,7 +56,12 @@ pub struct CardsArgs {
     #[arg(long, default_value = DEFAULT_API_KEY_ENV, value_name = "VAR")]
     api_key_env: String,
     /// Kinds of card to make, comma-separated: basic, reversed, cloze, vocabulary.
-    #[arg(short, long, value_delimiter = ',', default_value = "basic,reversed,cloze")]
+    #[arg(
+        short,
+        long,
+        value_delimiter = ',',
+        default_value = "basic,reversed,cloze"
+    )]
     kinds: Vec<KindWanted>,
     #[command(flatten)]
     ocr: OcrFlags,
@@ -84,6 +95,9 @@ pub struct CardsArgs {
     /// Largest piece of text per request, in characters (long pages are split on paragraphs).
     #[arg(long, default_value_t = 6000)]
     chunk_chars: usize,
+    /// Most cards the model may give for one piece of text.
+    #[arg(long, default_value_t = 40, value_name = "N")]
+    max_cards: usize,
     /// Requests in flight at once.
     #[arg(long, default_value_t = 2)]
     parallel: usize,
@@ -133,7 +147,10 @@ fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
                 .collect();
             files.sort();
             if files.is_empty() {
-                eprintln!("warning: {}: no images or text files in it", input.display());
+                eprintln!(
+                    "warning: {}: no images or text files in it",
+                    input.display()
+                );
             }
             out.extend(files);
         } else {
@@ -155,6 +172,7 @@ fn generator(args: &CardsArgs) -> Result<Box<dyn CardGenerator>, String> {
         max_tokens: args.max_tokens,
         chunk_chars: args.chunk_chars.max(200),
         max_in_flight: args.parallel.max(1),
+        max_cards_per_chunk: args.max_cards.max(1),
         ..ModelSettings::default()
     };
     let prompts = match &args.prompt_template {
@@ -285,9 +303,10 @@ pub fn run(args: CardsArgs) -> u8 {
     let ocr_time = started.elapsed();
     for (i, path) in texts.iter().enumerate() {
         match std::fs::read_to_string(path) {
-            Ok(text) => {
-                documents.push((images.len() + i, Document::from_text(path.display().to_string(), text)))
-            }
+            Ok(text) => documents.push((
+                images.len() + i,
+                Document::from_text(path.display().to_string(), text),
+            )),
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {}: {e}", path.display());
@@ -297,7 +316,10 @@ pub fn run(args: CardsArgs) -> u8 {
     documents.sort_by_key(|(i, _)| *i);
     let documents: Vec<Document> = documents.into_iter().map(|(_, d)| d).collect();
     if documents.is_empty() {
-        eprintln!("error: no page could be read; {} not written", args.output.display());
+        eprintln!(
+            "error: no page could be read; {} not written",
+            args.output.display()
+        );
         return exit::PARTIAL;
     }
 
@@ -311,7 +333,12 @@ pub fn run(args: CardsArgs) -> u8 {
         material_language: args.ocr.lang.clone(),
         answer_language: args.answer_lang.clone().unwrap_or_default(),
         deck: args.deck.clone(),
-        tags: args.tags.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect(),
+        tags: args
+            .tags
+            .iter()
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .collect(),
         instruction: args.instruction.clone(),
         grounding: match args.grounding {
             GroundingArg::Drop => Grounding::Drop,

@@ -177,11 +177,9 @@ pub fn progress_bar(stage: &str, total: usize, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template(&format!(
+    if let Ok(style) = ProgressStyle::with_template(&format!(
         "{{spinner}} {stage} [{{bar:30}}] {{pos}}/{{len}} {{elapsed}} {{wide_msg}}"
-    ))
-    {
+    )) {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.enable_steady_tick(Duration::from_millis(120));

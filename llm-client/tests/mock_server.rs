@@ -309,7 +309,10 @@ async fn a_cut_off_answer_is_asked_again_in_halves() {
 #[tokio::test]
 async fn json_that_stops_midway_counts_as_cut_off_whatever_the_server_says() {
     let m = mock(|_| ok(ollama_answer("{\"cards\": [{\"kind\": \"basic\"", "stop")));
-    let err = ollama(&m.url).generate(&request()).await.expect_err("cut off");
+    let err = ollama(&m.url)
+        .generate(&request())
+        .await
+        .expect_err("cut off");
     assert!(matches!(err, LlmError::Truncated { .. }), "{err:?}");
     // Halved until the pieces were too small to split: 1 + 2 + 4... requests, not one.
     assert!(m.seen.lock().expect("seen").len() > 1);
