@@ -21,7 +21,7 @@ enum Command {
     /// Read the text of images and print it (or the page structure as JSON).
     Ocr(ocr::OcrArgs),
     /// Make flashcards from images (OCR, then a model or the builtin reader) into a cards.json file.
-    Cards(cards::CardsArgs),
+    Cards(Box<cards::CardsArgs>),
     /// Export a cards.json file as an Anki package (.apkg), CSV, or into Anki via AnkiConnect.
     Export(export::ExportArgs),
 }
@@ -40,7 +40,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Ocr(args) => ocr::run(args),
-        Command::Cards(args) => cards::run(args),
+        Command::Cards(args) => cards::run(*args),
         Command::Export(args) => export::run(args),
     };
     ExitCode::from(code)

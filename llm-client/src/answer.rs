@@ -153,10 +153,9 @@ fn inline_refs(value: &mut Value, defs: &Value) {
         .get("$ref")
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix("#/$defs/"))
+        && let Some(def) = defs.get(name)
     {
-        if let Some(def) = defs.get(name) {
-            *value = def.clone();
-        }
+        *value = def.clone();
     }
     match value {
         Value::Object(map) => map.values_mut().for_each(|v| inline_refs(v, defs)),

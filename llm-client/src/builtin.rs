@@ -140,35 +140,34 @@ pub fn extract(text: &str, kinds: &[KindWanted]) -> Vec<ModelCard> {
     // Questions and answers: a Q line, then an A line (the answer may run over several lines).
     let mut i = 0;
     while i < lines.len() {
-        if let Some(q) = question(lines[i]) {
-            if let Some(j) = (i + 1..lines.len()).find(|&j| !lines[j].is_empty()) {
-                if let Some(a) = answer_of(lines[j]) {
-                    let mut answer = a.to_owned();
-                    let mut end = j;
-                    while end + 1 < lines.len()
-                        && !lines[end + 1].is_empty()
-                        && question(lines[end + 1]).is_none()
-                    {
-                        end += 1;
-                        answer.push(' ');
-                        answer.push_str(lines[end]);
-                    }
-                    if !answer.trim().is_empty() && kinds.contains(&KindWanted::Basic) {
-                        let quote = answer.trim().to_owned();
-                        found.push((
-                            i,
-                            ModelCard::Basic {
-                                question: q.to_owned(),
-                                answer: answer.trim().to_owned(),
-                                quote,
-                            },
-                        ));
-                    }
-                    used[i..=end].iter_mut().for_each(|u| *u = true);
-                    i = end + 1;
-                    continue;
-                }
+        if let Some(q) = question(lines[i])
+            && let Some(j) = (i + 1..lines.len()).find(|&j| !lines[j].is_empty())
+            && let Some(a) = answer_of(lines[j])
+        {
+            let mut answer = a.to_owned();
+            let mut end = j;
+            while end + 1 < lines.len()
+                && !lines[end + 1].is_empty()
+                && question(lines[end + 1]).is_none()
+            {
+                end += 1;
+                answer.push(' ');
+                answer.push_str(lines[end]);
             }
+            let answer = answer.trim().to_owned();
+            if !answer.is_empty() && kinds.contains(&KindWanted::Basic) {
+                found.push((
+                    i,
+                    ModelCard::Basic {
+                        question: q.to_owned(),
+                        quote: answer.clone(),
+                        answer,
+                    },
+                ));
+            }
+            used[i..=end].iter_mut().for_each(|u| *u = true);
+            i = end + 1;
+            continue;
         }
         i += 1;
     }
