@@ -2,37 +2,19 @@
 //! reader or a real model server (see scripts/model-servers.sh) makes the cards, `export` packs
 //! them, and the official Anki backend imports the deck (see anki-export/tests/anki_check.py).
 
-use std::path::{Path, PathBuf};
-use std::process::Command as Std;
+mod common;
+
+use std::path::Path;
 
 use assert_cmd::Command;
+use common::{anki_import, repo};
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn env(var: &str) -> String {
     std::env::var(var).unwrap_or_else(|_| {
         panic!("{var} is not set: run ./scripts/test.sh, which starts the model servers")
     })
-}
-
-fn anki_import(files: &[&Path]) -> Value {
-    let python = std::env::var_os("ANKI_PYTHON")
-        .expect("ANKI_PYTHON must name a Python with the `anki` package (see scripts/test.sh)");
-    let out = Std::new(python)
-        .arg(repo().join("anki-export/tests/anki_check.py"))
-        .args(files)
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
 }
 
 /// The sample page in a fresh folder, with its own caches.
@@ -132,10 +114,9 @@ fn builtin_cards_from_the_sample_page_reach_anki() {
     );
 }
 
-#[test]
-fn model_cards_through_the_ollama_protocol_reach_anki() {
-    let dir = workdir();
-    cli(dir.path())
+/// `cards` on the sample page through the Ollama protocol into `out`.
+fn model_run(dir: &Path, out: &str) -> assert_cmd::assert::Assert {
+    cli(dir)
         .args(["cards", "page.png", "--lang", "fra", "--answer-lang", "eng"])
         .args(["--base-url", &env("OCR_TO_ANKI_TEST_OLLAMA_URL")])
         .args(["--model", &env("OCR_TO_ANKI_TEST_OLLAMA_MODEL")])
@@ -148,8 +129,14 @@ fn model_cards_through_the_ollama_protocol_reach_anki() {
             "--grounding",
             "flag",
         ])
-        .args(["--kinds", "basic,reversed", "-o", "model.json"])
+        .args(["--kinds", "basic,reversed", "-o", out])
         .assert()
+}
+
+#[test]
+fn model_cards_through_the_ollama_protocol_reach_anki() {
+    let dir = workdir();
+    model_run(dir.path(), "model.json")
         .success()
         .stderr(predicate::str::contains("1 requests"));
     let v = cards(dir.path(), "model.json");
@@ -161,20 +148,7 @@ fn model_cards_through_the_ollama_protocol_reach_anki() {
         assert!(c["source"]["quote"].is_string(), "{c}");
     }
     // Again: every answer now comes from the cache.
-    cli(dir.path())
-        .args(["cards", "page.png", "--lang", "fra", "--answer-lang", "eng"])
-        .args(["--base-url", &env("OCR_TO_ANKI_TEST_OLLAMA_URL")])
-        .args(["--model", &env("OCR_TO_ANKI_TEST_OLLAMA_MODEL")])
-        .args([
-            "--max-tokens",
-            "1024",
-            "--max-cards",
-            "4",
-            "--grounding",
-            "flag",
-        ])
-        .args(["--kinds", "basic,reversed", "-o", "again.json"])
-        .assert()
+    model_run(dir.path(), "again.json")
         .success()
         .stderr(predicate::str::contains(
             "0 requests, 1 answers from the cache",

@@ -2,32 +2,11 @@
 //! official Anki backend imports (see anki-export/tests/anki_check.py; `ANKI_PYTHON` is set by
 //! scripts/test.sh).
 
-use std::path::{Path, PathBuf};
-use std::process::Command as Std;
+mod common;
 
 use assert_cmd::Command;
+use common::{anki_import, repo};
 use predicates::prelude::*;
-use serde_json::Value;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn anki_import(files: &[&Path]) -> Value {
-    let python = std::env::var_os("ANKI_PYTHON")
-        .expect("ANKI_PYTHON must name a Python with the `anki` package (see scripts/test.sh)");
-    let out = Std::new(python)
-        .arg(repo().join("anki-export/tests/anki_check.py"))
-        .args(files)
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
 
 /// The sample cards and their image, copied into a fresh folder.
 fn sample_dir() -> tempfile::TempDir {

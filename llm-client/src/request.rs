@@ -118,7 +118,7 @@ impl Document {
         Document {
             name,
             image: page.source.clone(),
-            text: text_with_columns(page),
+            text: page.text_with_columns(),
             words: page
                 .words()
                 .map(|w| SourceWord {
@@ -146,44 +146,6 @@ impl Document {
             words,
         }
     }
-}
-
-/// The page's text like [`Page::text`], but with a tab where a gap between two words of a line is
-/// wider than the line is tall: the gutter of a two-column table.
-fn text_with_columns(page: &Page) -> String {
-    let blocks: Vec<String> = page
-        .blocks
-        .iter()
-        .map(|b| {
-            b.lines
-                .iter()
-                .map(|l| {
-                    let mut out = String::new();
-                    let mut prev: Option<BBox> = None;
-                    for w in &l.words {
-                        if let Some(p) = prev {
-                            let gap = w.bbox.x.saturating_sub(p.x + p.width);
-                            out.push(if gap > l.bbox.height.max(1) * 3 / 2 {
-                                '\t'
-                            } else {
-                                ' '
-                            });
-                        }
-                        out.push_str(&w.text);
-                        prev = Some(w.bbox);
-                    }
-                    out
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .filter(|b| !b.trim().is_empty())
-        .collect();
-    let mut text = blocks.join("\n\n");
-    if !text.is_empty() {
-        text.push('\n');
-    }
-    text
 }
 
 /// What cards to make and how.

@@ -76,22 +76,34 @@ pub struct Page {
 impl Page {
     /// The plain text: words joined by spaces, lines by newlines, blocks by blank lines.
     pub fn text(&self) -> String {
+        self.render(false)
+    }
+
+    /// The plain text, but with a tab where the gap between two words of a line is wider than
+    /// one and a half times the line's height: the gutter between the columns of a table.
+    pub fn text_with_columns(&self) -> String {
+        self.render(true)
+    }
+
+    fn render(&self, columns: bool) -> String {
+        let line_text = |l: &Line| {
+            let mut out = String::new();
+            let mut prev: Option<BBox> = None;
+            for w in &l.words {
+                if let Some(p) = prev {
+                    let gap = w.bbox.x.saturating_sub(p.x + p.width);
+                    let wide = columns && gap > l.bbox.height.max(1) * 3 / 2;
+                    out.push(if wide { '\t' } else { ' ' });
+                }
+                out.push_str(&w.text);
+                prev = Some(w.bbox);
+            }
+            out
+        };
         let blocks: Vec<String> = self
             .blocks
             .iter()
-            .map(|b| {
-                b.lines
-                    .iter()
-                    .map(|l| {
-                        l.words
-                            .iter()
-                            .map(|w| w.text.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
+            .map(|b| b.lines.iter().map(line_text).collect::<Vec<_>>().join("\n"))
             .filter(|b| !b.trim().is_empty())
             .collect();
         let mut text = blocks.join("\n\n");
@@ -165,6 +177,23 @@ mod tests {
     #[test]
     fn text_joins_words_lines_blocks() {
         assert_eq!(page().text(), "Hello world\nagain\n\nBye\n");
+    }
+
+    #[test]
+    fn wide_gaps_in_a_line_become_tabs() {
+        let at = |t: &str, x: u32| Word {
+            text: t.into(),
+            bbox: BBox::new(x, 0, 40, 20),
+            confidence: 90.0,
+        };
+        let mut p = page();
+        p.blocks[0].lines[0] = Line {
+            bbox: BBox::new(0, 0, 400, 20),
+            // Gaps of 10 px (a space) and 60 px (three line heights: a column gutter).
+            words: vec![at("le", 0), at("four", 50), at("the", 150), at("oven", 200)],
+        };
+        assert_eq!(p.text_with_columns(), "le four\tthe oven\nagain\n\nBye\n");
+        assert_eq!(p.text(), "le four the oven\nagain\n\nBye\n");
     }
 
     #[test]

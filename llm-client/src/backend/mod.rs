@@ -28,6 +28,16 @@ pub struct ChatRequest<'a> {
     pub max_tokens: u32,
 }
 
+impl ChatRequest<'_> {
+    /// The system and user messages in the chat format both APIs share.
+    pub fn messages(&self) -> Value {
+        serde_json::json!([
+            {"role": "system", "content": self.system},
+            {"role": "user", "content": self.user},
+        ])
+    }
+}
+
 /// The model's answer to one exchange.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatReply {

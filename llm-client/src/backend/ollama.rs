@@ -86,10 +86,7 @@ impl ChatBackend for Ollama {
         let url = format!("{}/api/chat", self.base_url);
         let body = json!({
             "model": self.model,
-            "messages": [
-                {"role": "system", "content": request.system},
-                {"role": "user", "content": request.user},
-            ],
+            "messages": request.messages(),
             "format": request.schema,
             "stream": false,
             "options": {

@@ -95,10 +95,7 @@ impl OpenAiCompatible {
     fn body(&self, request: &ChatRequest<'_>, schema: &Value) -> Value {
         json!({
             "model": self.model,
-            "messages": [
-                {"role": "system", "content": request.system},
-                {"role": "user", "content": request.user},
-            ],
+            "messages": request.messages(),
             "temperature": request.temperature,
             "max_tokens": request.max_tokens,
             "response_format": {
