@@ -399,6 +399,24 @@ pub fn run(args: CardsArgs) -> u8 {
         return exit::PARTIAL;
     }
     let merged = merge(&done);
+    if merged.cards.is_empty() {
+        let r = &merged.report;
+        let why = if r.dropped_total() > 0 {
+            format!(
+                "all {} cards proposed were left out ({}); try --grounding flag to keep \
+                 unverified ones, or a larger model",
+                r.proposed,
+                summary_of_drops(r)
+            )
+        } else {
+            "nothing on the pages fit the kinds asked for".to_owned()
+        };
+        eprintln!(
+            "error: no card was made: {why}; {} not written",
+            args.output.display()
+        );
+        return exit::PARTIAL;
+    }
     let base = args
         .output
         .parent()
@@ -424,14 +442,6 @@ pub fn run(args: CardsArgs) -> u8 {
     }
     if !args.quiet {
         let r = &merged.report;
-        let mut dropped: Vec<String> = r
-            .dropped
-            .iter()
-            .map(|(reason, n)| format!("{n} {reason}"))
-            .collect();
-        if dropped.is_empty() {
-            dropped.push("none".into());
-        }
         eprintln!(
             "{} pages ({} words, {} from the OCR cache) in {:.1} s; {} in {:.1} s \
              ({} requests, {} answers from the cache)",
@@ -448,7 +458,7 @@ pub fn run(args: CardsArgs) -> u8 {
             "{} cards made, {} left out: {}{}",
             r.made,
             r.dropped_total(),
-            dropped.join(", "),
+            summary_of_drops(r),
             if r.flagged > 0 {
                 format!("; {} kept unverified", r.flagged)
             } else {
@@ -456,15 +466,26 @@ pub fn run(args: CardsArgs) -> u8 {
             }
         );
         eprintln!("wrote {} (deck {:?})", args.output.display(), deck.name);
-        if r.made == 0 {
-            eprintln!("warning: no card was made; nothing on the pages fit the kinds asked for");
-        }
     }
     if failed > 0 {
         eprintln!("{failed} inputs failed; the cards of the others were written");
         exit::PARTIAL
     } else {
         exit::OK
+    }
+}
+
+/// "duplicate: 3, empty side: 1", or "none".
+fn summary_of_drops(report: &llm_client::Report) -> String {
+    let parts: Vec<String> = report
+        .dropped
+        .iter()
+        .map(|(reason, n)| format!("{reason}: {n}"))
+        .collect();
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join(", ")
     }
 }
 

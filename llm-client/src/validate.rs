@@ -35,12 +35,12 @@ impl DropReason {
     /// A short phrase for summaries.
     pub fn describe(self) -> &'static str {
         match self {
-            DropReason::Malformed => "did not fit the schema",
-            DropReason::KindNotWanted => "were of a kind not asked for",
-            DropReason::Empty => "had an empty side",
-            DropReason::NoClozeDeletion => "were cloze cards without a deletion",
-            DropReason::Duplicate => "repeated another card",
-            DropReason::Unsupported => "quoted text that is not on the page",
+            DropReason::Malformed => "off the schema",
+            DropReason::KindNotWanted => "kind not asked for",
+            DropReason::Empty => "empty side",
+            DropReason::NoClozeDeletion => "cloze without a deletion",
+            DropReason::Duplicate => "duplicate",
+            DropReason::Unsupported => "quote not on the page",
         }
     }
 }
