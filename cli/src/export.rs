@@ -39,9 +39,6 @@ pub struct ExportArgs {
     /// Notes per AnkiConnect request.
     #[arg(long, default_value_t = 100)]
     batch: usize,
-    /// Print nothing but errors and warnings.
-    #[arg(short, long)]
-    quiet: bool,
 }
 
 fn target_of(args: &ExportArgs) -> Target {
@@ -62,7 +59,7 @@ fn target_of(args: &ExportArgs) -> Target {
 }
 
 /// Runs the subcommand; returns the exit code.
-pub fn run(args: ExportArgs) -> u8 {
+pub fn run(args: ExportArgs, global: &crate::report::Global) -> u8 {
     let target = target_of(&args);
     let deck = match Deck::load(&args.cards) {
         Ok(d) => d,
@@ -108,7 +105,7 @@ pub fn run(args: ExportArgs) -> u8 {
             for p in &summary.problems {
                 eprintln!("warning: {}: {p}", args.cards.display());
             }
-            if !args.quiet {
+            if !global.quiet {
                 eprintln!("{}", describe(&summary, target, &output, &deck));
             }
             if summary.problems.is_empty() {

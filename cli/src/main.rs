@@ -1,19 +1,52 @@
 //! `ocr-to-anki`: turn photos and scans of study material into Anki flashcards.
 
 mod cards;
+mod config;
 mod export;
+mod inputs;
 mod ocr;
+mod pipeline;
+mod report;
+mod run;
+mod summary;
 
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap_complete::Shell;
+
+use crate::report::Global;
 
 /// Turn photos and scans of study material into Anki flashcards.
+///
+/// `ocr-to-anki PHOTOS... -o deck.apkg` reads the pages, makes cards and writes the deck in one
+/// go; the subcommands do one step each, so cards can be reviewed and edited in between.
 #[derive(Debug, Parser)]
-#[command(name = "ocr-to-anki", version, about, propagate_version = true)]
+#[command(
+    name = "ocr-to-anki",
+    version,
+    about,
+    propagate_version = true,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    #[command(flatten)]
+    run: run::RunArgs,
+    /// The config file [default: $XDG_CONFIG_HOME/ocr-to-anki/config.toml].
+    #[arg(long, global = true, env = "OCR_TO_ANKI_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// No progress bars, no summary: errors and warnings only.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// More detail on stderr: -v for each request and cache hit, -vv for everything.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -24,6 +57,37 @@ enum Command {
     Cards(Box<cards::CardsArgs>),
     /// Export a cards.json file as an Anki package (.apkg), CSV, or into Anki via AnkiConnect.
     Export(export::ExportArgs),
+    /// Show or create the config file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Empty the caches of recognised pages and model answers.
+    #[command(subcommand)]
+    Cache(CacheCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
+    /// Print the manual page (roff).
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print every setting with its value and where it came from (keys are never shown).
+    Show,
+    /// Write a commented config file with the defaults.
+    Init {
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CacheCommand {
+    /// Remove every cached page and answer.
+    Clear,
 }
 
 /// Exit codes: 0 all good, 1 some inputs failed, 2 usage or configuration errors.
@@ -34,14 +98,157 @@ pub(crate) mod exit {
     pub const PARTIAL: u8 = 1;
     /// Bad usage or configuration: nothing was processed.
     pub const USAGE: u8 = 2;
+    /// Stopped by Ctrl-C; nothing was written.
+    pub const INTERRUPTED: u8 = 130;
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let (config_path, named) = config::locate(&argv);
+    let from_file = match &config_path {
+        Some(p) if named || p.exists() => match config::load(p) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(exit::USAGE);
+            }
+        },
+        _ => Default::default(),
+    };
+    let command = match config::apply(Cli::command(), &from_file, config_path.as_deref().unwrap_or_else(|| "".as_ref())) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let matches = command.clone().get_matches_from(&argv);
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    init_logging(cli.verbose, cli.quiet);
+    let global = Global {
+        quiet: cli.quiet,
+        json: cli.run.json,
+        cancel: Default::default(),
+    };
+    let cancel = global.cancel.clone();
+    // First Ctrl-C: stop cleanly (nothing half-written); a second one: stop at once.
+    let _ = ctrlc::set_handler(move || {
+        if cancel.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(exit::INTERRUPTED));
+        }
+        eprintln!("\nstopping… (press Ctrl-C again to stop at once)");
+    });
     let code = match cli.command {
-        Command::Ocr(args) => ocr::run(args),
-        Command::Cards(args) => cards::run(*args),
-        Command::Export(args) => export::run(args),
+        None => run::run(cli.run, &global),
+        Some(Command::Ocr(args)) => ocr::run(args, &global),
+        Some(Command::Cards(args)) => cards::run(*args, &global),
+        Some(Command::Export(args)) => export::run(args, &global),
+        Some(Command::Config(ConfigCommand::Show)) => {
+            print!(
+                "{}",
+                config::show(&command, &matches, &from_file, config_path.as_deref())
+            );
+            exit::OK
+        }
+        Some(Command::Config(ConfigCommand::Init { force })) => {
+            config_init(&command, config_path, force)
+        }
+        Some(Command::Cache(CacheCommand::Clear)) => cache_clear(&global),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "ocr-to-anki", &mut std::io::stdout());
+            exit::OK
+        }
+        Some(Command::Man) => {
+            let man = clap_mangen::Man::new(Cli::command());
+            let mut out = std::io::stdout().lock();
+            match man.render(&mut out).and_then(|()| out.flush()) {
+                Ok(()) => exit::OK,
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    exit::PARTIAL
+                }
+            }
+        }
     };
     ExitCode::from(code)
+}
+
+/// Logs through `tracing` on stderr: warnings by default, more with -v and -vv, none with -q.
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => tracing::Level::ERROR,
+        (false, 0) => tracing::Level::WARN,
+        (false, 1) => tracing::Level::INFO,
+        (false, 2) => tracing::Level::DEBUG,
+        _ => tracing::Level::TRACE,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}
+
+fn config_init(command: &clap::Command, path: Option<PathBuf>, force: bool) -> u8 {
+    let Some(path) = path else {
+        eprintln!("error: no config path: set XDG_CONFIG_HOME or HOME, or pass --config FILE");
+        return exit::USAGE;
+    };
+    if path.exists() && !force {
+        eprintln!(
+            "error: {} exists; pass --force to replace it",
+            path.display()
+        );
+        return exit::USAGE;
+    }
+    let dir = cards::parent(&path);
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|()| tempfile::NamedTempFile::new_in(&dir))
+        .and_then(|mut tmp| {
+            tmp.write_all(config::template(command).as_bytes())?;
+            tmp.persist(&path).map_err(|e| e.error)
+        });
+    match written {
+        Ok(_) => {
+            eprintln!("wrote {}", path.display());
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", path.display());
+            exit::PARTIAL
+        }
+    }
+}
+
+fn cache_clear(global: &Global) -> u8 {
+    let mut code = exit::OK;
+    let root = ocr::cache_root();
+    let ocr_dir = std::env::var_os("OCR_TO_ANKI_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| root.as_ref().map(|r| r.join("ocr")));
+    if let Some(dir) = ocr_dir.filter(|d| d.exists()) {
+        match ocr_core::Cache::open(&dir).and_then(|c| c.clear()) {
+            Ok(n) if !global.quiet => eprintln!("removed {n} pages from {}", dir.display()),
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = exit::PARTIAL;
+            }
+        }
+    }
+    if let Some(dir) = pipeline::answer_cache_dir().filter(|d| d.exists()) {
+        match llm_client::ResponseCache::open(&dir).and_then(|c| c.clear()) {
+            Ok(n) if !global.quiet => eprintln!("removed {n} answers from {}", dir.display()),
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = exit::PARTIAL;
+            }
+        }
+    }
+    code
 }

@@ -72,6 +72,7 @@ impl OcrFlags {
         BatchOptions {
             threads: self.threads,
             cache,
+            cancel: None,
         }
     }
 }
@@ -87,9 +88,6 @@ pub struct OcrArgs {
     /// Print each page as JSON (one object per line): blocks, lines, words with boxes and confidence.
     #[arg(long)]
     json: bool,
-    /// No progress bar.
-    #[arg(short, long)]
-    quiet: bool,
 }
 
 fn parse_psm(s: &str) -> Result<u8, String> {
@@ -109,7 +107,7 @@ pub fn cache_root() -> Option<PathBuf> {
 }
 
 /// Runs `ocr`; returns the exit code.
-pub fn run(args: OcrArgs) -> u8 {
+pub fn run(args: OcrArgs, global: &crate::report::Global) -> u8 {
     let options = match args.ocr.options() {
         Ok(o) => o,
         Err(e) => {
@@ -119,7 +117,7 @@ pub fn run(args: OcrArgs) -> u8 {
     };
     let batch = args.ocr.batch();
 
-    let bar = progress_bar("OCR", args.images.len(), args.quiet);
+    let bar = progress_bar("OCR", args.images.len(), global.quiet);
     let report = |p: ocr_core::Progress<'_>| {
         bar.set_message(p.path.display().to_string());
         bar.inc(1);

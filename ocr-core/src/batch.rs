@@ -1,8 +1,8 @@
 //! Recognising many images in parallel, one Tesseract engine per worker thread.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::cache::Cache;
 use crate::engine::Engine;
@@ -17,6 +17,8 @@ pub struct BatchOptions {
     pub threads: usize,
     /// Where to look up and store finished pages; `None` disables caching.
     pub cache: Option<Cache>,
+    /// Set to stop the batch: images not yet started are reported as cancelled.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// What happened to one image of a batch, reported as it happens.
@@ -76,6 +78,9 @@ pub fn ocr_batch(
             let (next, done, slots, fingerprint) = (&next, &done, &slots, &fingerprint);
             scope.spawn(move || {
                 loop {
+                    if batch.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                        break;
+                    }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(i) else { break };
                     let (result, cached) = one(
@@ -115,10 +120,16 @@ pub fn ocr_batch(
                 .flatten()
                 .unwrap_or_else(|| BatchItem {
                     path: path.clone(),
-                    result: Err(OcrError::Recognition {
-                        path: path.clone(),
-                        detail: "worker thread stopped before this image".into(),
-                    }),
+                    result: Err(
+                        if batch.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                            OcrError::Cancelled { path: path.clone() }
+                        } else {
+                            OcrError::Recognition {
+                                path: path.clone(),
+                                detail: "worker thread stopped before this image".into(),
+                            }
+                        },
+                    ),
                     cached: false,
                 })
         })

@@ -5,6 +5,12 @@ use std::path::PathBuf;
 /// Everything that can go wrong while loading, preprocessing or recognising an image.
 #[derive(Debug, thiserror::Error)]
 pub enum OcrError {
+    /// The batch was stopped (Ctrl-C) before this image was read.
+    #[error("{}: not read, the run was stopped", path.display())]
+    Cancelled {
+        /// The image file.
+        path: PathBuf,
+    },
     /// The file could not be read from disk.
     #[error("{path}: cannot read file: {source}")]
     Read {
@@ -97,7 +103,8 @@ impl OcrError {
             | Self::TooLarge { path, .. }
             | Self::Corrupt { path, .. }
             | Self::TooSmall { path, .. }
-            | Self::Recognition { path, .. } => Some(path),
+            | Self::Recognition { path, .. }
+            | Self::Cancelled { path } => Some(path),
             Self::EngineInit { .. } | Self::InvalidLanguage(_) | Self::Cache { .. } => None,
         }
     }

@@ -140,7 +140,7 @@ fn bad_files_fail_alone_with_their_cause() {
         &french(),
         &BatchOptions {
             threads: 2,
-            cache: None,
+            ..BatchOptions::default()
         },
         &|_| {
             seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -180,6 +180,7 @@ fn second_run_comes_from_the_cache() {
     let batch = BatchOptions {
         threads: 2,
         cache: Some(cache),
+        ..BatchOptions::default()
     };
     let first = ocr_batch(&paths, &french(), &batch, &|_| {}).expect("first");
     assert!(first.iter().all(|i| !i.cached && i.result.is_ok()));

@@ -1,0 +1,389 @@
+//! The road from input files to a deck, shared by the one-line run and the `cards` subcommand:
+//! OCR (with its cache), card generation (with its cache), and a summary of both.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anki_export::Deck;
+use clap::{Args, ValueEnum};
+use llm_client::{
+    ApiKey, Builtin, CardGenerator, CardOptions, ChatBackend, DEFAULT_API_KEY_ENV, Document,
+    Generation, Grounding, KindWanted, LlmError, ModelGenerator, ModelSettings, Ollama,
+    OpenAiCompatible, Prompts, ResponseCache, RetryPolicy, generate_batch, merge,
+    ollama_base_url,
+};
+use ocr_core::{OcrError, ocr_batch};
+
+use crate::inputs::Inputs;
+use crate::ocr::{OcrFlags, cache_root, progress_bar};
+use crate::summary::Summary;
+
+/// Which generator makes the cards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// A model served by Ollama (`/api/chat`), local by default.
+    Ollama,
+    /// Any OpenAI-compatible server: llama.cpp, vLLM, LM Studio, OpenAI.
+    Openai,
+    /// No model: vocabulary lists, Q/A lines and glossaries read straight off the page.
+    Builtin,
+}
+
+/// `--grounding` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroundingArg {
+    /// Leave out cards whose quote is not on the page.
+    Drop,
+    /// Keep them, tagged `unverified`.
+    Flag,
+}
+
+/// How cards are made: shared by the one-line run and `cards`.
+#[derive(Debug, Args)]
+pub struct CardFlags {
+    /// What makes the cards.
+    #[arg(short, long, value_enum, default_value = "ollama", env = "OCR_TO_ANKI_BACKEND")]
+    pub backend: Backend,
+    /// The model name [default: gemma3:4b for Ollama, gpt-4o-mini for OpenAI].
+    #[arg(short, long, env = "OCR_TO_ANKI_MODEL")]
+    pub model: Option<String>,
+    /// The server address [default: $OLLAMA_HOST or http://localhost:11434 for Ollama,
+    /// https://api.openai.com/v1 for OpenAI].
+    #[arg(long, env = "OCR_TO_ANKI_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The environment variable holding the API key of an OpenAI-compatible server.
+    #[arg(long, default_value = DEFAULT_API_KEY_ENV, value_name = "VAR")]
+    pub api_key_env: String,
+    /// Kinds of card to make, comma-separated: basic, reversed, cloze, vocabulary.
+    #[arg(short, long, value_delimiter = ',', default_value = "basic,reversed,cloze")]
+    pub kinds: Vec<KindWanted>,
+    /// Language of the questions and answers [default: that of the material].
+    #[arg(long, value_name = "LANG", env = "OCR_TO_ANKI_ANSWER_LANG")]
+    pub answer_lang: Option<String>,
+    /// Deck name, with `::` between levels.
+    #[arg(long, default_value = "ocr-to-anki", env = "OCR_TO_ANKI_DECK")]
+    pub deck: String,
+    /// Tags for every card, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub tags: Vec<String>,
+    /// Anything else to ask of the cards ("only the verbs", "at most 10 cards").
+    #[arg(long, value_name = "TEXT")]
+    pub instruction: Option<String>,
+    /// A prompt template file (TOML with `system` and `user`; see the README).
+    #[arg(long, value_name = "FILE")]
+    pub prompt_template: Option<PathBuf>,
+    /// Cards whose quote is not on the page: dropped, or kept with the tag `unverified`.
+    #[arg(long, value_enum, default_value = "drop")]
+    pub grounding: GroundingArg,
+    /// Sampling temperature.
+    #[arg(long, default_value_t = 0.2)]
+    pub temperature: f32,
+    /// Context window to ask Ollama for, in tokens.
+    #[arg(long, default_value_t = 8192)]
+    pub num_ctx: u32,
+    /// Most tokens in one answer.
+    #[arg(long, default_value_t = 4096)]
+    pub max_tokens: u32,
+    /// Largest piece of text per request, in characters (long pages are split on paragraphs).
+    #[arg(long, default_value_t = 6000)]
+    pub chunk_chars: usize,
+    /// Most cards the model may give for one piece of text.
+    #[arg(long, default_value_t = 40, value_name = "N")]
+    pub max_cards: usize,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 2)]
+    pub parallel: usize,
+    /// Seconds to wait for one answer.
+    #[arg(long, default_value_t = 300)]
+    pub timeout: u64,
+}
+
+impl CardFlags {
+    /// The generator these flags ask for; the error is a usage error.
+    pub fn generator(&self, use_cache: bool) -> Result<Box<dyn CardGenerator>, String> {
+        let policy = RetryPolicy {
+            timeout: Duration::from_secs(self.timeout.max(1)),
+            ..RetryPolicy::default()
+        };
+        let settings = ModelSettings {
+            temperature: self.temperature,
+            num_ctx: self.num_ctx,
+            max_tokens: self.max_tokens,
+            chunk_chars: self.chunk_chars.max(200),
+            max_in_flight: self.parallel.max(1),
+            max_cards_per_chunk: self.max_cards.max(1),
+            ..ModelSettings::default()
+        };
+        let prompts = match &self.prompt_template {
+            Some(path) => Prompts::load(path).map_err(|e| e.to_string())?,
+            None => Prompts::default(),
+        };
+        let cache = if use_cache { answer_cache() } else { None };
+        let err = |e: LlmError| e.to_string();
+        Ok(match self.backend {
+            Backend::Builtin => Box::new(Builtin),
+            Backend::Ollama => {
+                let url = ollama_base_url(self.base_url.as_deref());
+                let model = self.model.as_deref().unwrap_or("gemma3:4b");
+                let backend = Ollama::new(&url, model, policy).map_err(err)?;
+                boxed(ModelGenerator::new(backend, settings), prompts, cache)
+            }
+            Backend::Openai => {
+                let url = self
+                    .base_url
+                    .as_deref()
+                    .unwrap_or("https://api.openai.com/v1");
+                let model = self.model.as_deref().unwrap_or("gpt-4o-mini");
+                let key = ApiKey::from_env(&self.api_key_env);
+                let backend = OpenAiCompatible::new(url, model, key, policy).map_err(err)?;
+                boxed(ModelGenerator::new(backend, settings), prompts, cache)
+            }
+        })
+    }
+
+    /// The card options these flags ask for, for material in `lang`.
+    pub fn options(&self, lang: &str) -> CardOptions {
+        let mut kinds: Vec<KindWanted> = Vec::new();
+        for k in &self.kinds {
+            if !kinds.contains(k) {
+                kinds.push(*k);
+            }
+        }
+        CardOptions {
+            kinds,
+            material_language: lang.to_owned(),
+            answer_language: self.answer_lang.clone().unwrap_or_default(),
+            deck: self.deck.clone(),
+            tags: self
+                .tags
+                .iter()
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty())
+                .collect(),
+            instruction: self.instruction.clone(),
+            grounding: match self.grounding {
+                GroundingArg::Drop => Grounding::Drop,
+                GroundingArg::Flag => Grounding::Flag,
+            },
+        }
+    }
+}
+
+/// The folder of cached model answers, unless it cannot be opened.
+pub fn answer_cache_dir() -> Option<PathBuf> {
+    std::env::var_os("OCR_TO_ANKI_LLM_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| cache_root().map(|r| r.join("llm")))
+}
+
+fn answer_cache() -> Option<ResponseCache> {
+    answer_cache_dir().and_then(|d| match ResponseCache::open(d) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            eprintln!("warning: {e}; going on without a cache of model answers");
+            None
+        }
+    })
+}
+
+fn boxed<B: ChatBackend + 'static>(
+    generator: ModelGenerator<B>,
+    prompts: Prompts,
+    cache: Option<ResponseCache>,
+) -> Box<dyn CardGenerator> {
+    let generator = generator.with_prompts(prompts);
+    match cache {
+        Some(c) => Box::new(generator.with_cache(c)),
+        None => Box::new(generator),
+    }
+}
+
+/// An image path as the cards file should name it: relative to the file's folder when inside it.
+pub fn relative_to(image: &Path, base: &Path) -> PathBuf {
+    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+    let (image, base) = (abs(image), abs(base));
+    image
+        .strip_prefix(&base)
+        .map_or_else(|_| image.clone(), Path::to_owned)
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The deck, when at least one card was made.
+    pub deck: Option<Deck>,
+    /// Counts and times for the summary.
+    pub summary: Summary,
+    /// Inputs that failed (each already reported on stderr).
+    pub failed: usize,
+    /// Whether Ctrl-C stopped the run.
+    pub interrupted: bool,
+}
+
+/// Reads the inputs and makes their cards. Errors are usage or configuration errors that stop
+/// the run before anything is read; a file or request that fails is reported and counted.
+pub fn make_deck(
+    inputs: &Inputs,
+    ocr: &OcrFlags,
+    flags: &CardFlags,
+    card_base: &Path,
+    quiet: bool,
+    cancel: &Arc<AtomicBool>,
+) -> Result<Outcome, String> {
+    let ocr_options = ocr.options()?;
+    anki_export::model::validate_deck_name(&flags.deck).map_err(|e| format!("--deck: {e}"))?;
+    let generator = flags.generator(!ocr.no_cache)?;
+    let mut summary = Summary {
+        generator: generator.describe(),
+        ..Summary::default()
+    };
+    let mut failed = 0usize;
+    let interrupted = || cancel.load(Ordering::Relaxed);
+
+    // Images through OCR, text files as they are, all in input order.
+    let started = Instant::now();
+    let bar = progress_bar("OCR", inputs.images.len(), quiet);
+    let report = |p: ocr_core::Progress<'_>| {
+        bar.set_message(p.path.display().to_string());
+        bar.inc(1);
+    };
+    let mut batch = ocr.batch();
+    batch.cancel = Some(Arc::clone(cancel));
+    let items = ocr_batch(&inputs.images, &ocr_options, &batch, &report).map_err(|e| {
+        bar.finish_and_clear();
+        e.to_string()
+    })?;
+    bar.finish_and_clear();
+    let mut documents: Vec<Document> = Vec::new();
+    let mut confidence = (0.0f64, 0usize);
+    for item in items {
+        match item.result {
+            Ok(page) => {
+                summary.pages += 1;
+                summary.words += page.word_count();
+                summary.pages_from_cache += usize::from(item.cached);
+                for w in page.words() {
+                    confidence.0 += f64::from(w.confidence);
+                    confidence.1 += 1;
+                }
+                documents.push(Document::from_page(&page));
+            }
+            Err(OcrError::Cancelled { .. }) => {}
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    summary.mean_confidence = (confidence.1 > 0).then(|| confidence.0 / confidence.1 as f64);
+    for path in &inputs.texts {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                summary.pages += 1;
+                summary.words += text.split_whitespace().count();
+                documents.push(Document::from_text(path.display().to_string(), text));
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {}: cannot read: {e}", path.display());
+            }
+        }
+    }
+    summary.seconds.ocr = started.elapsed().as_secs_f64();
+    summary.pages_failed = failed;
+    let stop = |summary: Summary, failed| Outcome {
+        deck: None,
+        summary,
+        failed,
+        interrupted: interrupted(),
+    };
+    if interrupted() || documents.is_empty() {
+        return Ok(stop(summary, failed));
+    }
+
+    // Cards, one request batch per page, raced against Ctrl-C.
+    let options = flags.options(&ocr_options.lang);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the network runtime: {e}"))?;
+    let bar = progress_bar("Cards", documents.len(), quiet);
+    let started = Instant::now();
+    let progress = |p: llm_client::BatchProgress<'_>| {
+        bar.set_message(p.name.to_owned());
+        bar.inc(1);
+    };
+    let results = runtime.block_on(async {
+        let work = generate_batch(generator.as_ref(), documents, &options, &progress);
+        let watch = async {
+            while !interrupted() {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        tokio::select! {
+            results = work => Some(results),
+            () = watch => None,
+        }
+    });
+    bar.finish_and_clear();
+    summary.seconds.cards = started.elapsed().as_secs_f64();
+    let Some(results) = results else {
+        return Ok(stop(summary, failed));
+    };
+
+    // One line per distinct error, naming the pages it hit.
+    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut done: Vec<Generation> = Vec::new();
+    for item in results {
+        match item.result {
+            Ok(g) => done.push(g),
+            Err(e) => {
+                failed += 1;
+                errors.entry(e.to_string()).or_default().push(item.name);
+            }
+        }
+    }
+    for (message, names) in &errors {
+        // Errors about one page's answer name it already; server errors do not.
+        if names.len() == 1 && message.starts_with(names[0].as_str()) {
+            eprintln!("error: {message}");
+        } else {
+            eprintln!("error: {}: {message}", list(names));
+        }
+    }
+    let merged = merge(&done);
+    summary.report = merged.report.clone();
+    summary.pages_failed = failed;
+    let cards: Vec<_> = merged
+        .cards
+        .into_iter()
+        .map(|mut c| {
+            if let Some(s) = &mut c.source {
+                s.image = relative_to(&s.image, card_base);
+            }
+            c
+        })
+        .collect();
+    let deck = (!cards.is_empty()).then(|| Deck {
+        name: flags.deck.clone(),
+        cards,
+    });
+    Ok(Outcome {
+        deck,
+        summary,
+        failed,
+        interrupted: false,
+    })
+}
+
+fn list(names: &[String]) -> String {
+    match names {
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+        [] => String::new(),
+    }
+}

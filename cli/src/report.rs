@@ -1,0 +1,104 @@
+//! What every deck-making command does at its end: say what was skipped, write the result (or
+//! say why not), print the summary, and pick the exit code.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use anki_export::Deck;
+
+use crate::exit;
+use crate::inputs::Inputs;
+use crate::pipeline::Outcome;
+use crate::summary::Summary;
+
+/// Settings every subcommand shares.
+#[derive(Debug, Clone, Default)]
+pub struct Global {
+    /// No progress bars and no summary on stderr.
+    pub quiet: bool,
+    /// The summary as JSON on stdout.
+    pub json: bool,
+    /// Set by Ctrl-C.
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// Finishes a run: `write` puts the deck where it goes and returns how many cards had problems
+/// (written without their image, say). Returns the exit code.
+pub fn finish(
+    outcome: Outcome,
+    inputs: &Inputs,
+    global: &Global,
+    output: &Path,
+    write: impl FnOnce(&Deck, &mut Summary) -> Result<usize, String>,
+) -> u8 {
+    let Outcome {
+        deck,
+        mut summary,
+        failed,
+        interrupted,
+    } = outcome;
+    summary.skipped = inputs.skipped.len();
+    if !global.quiet {
+        for (path, why) in &inputs.skipped {
+            eprintln!("note: {}: skipped, {why}", path.display());
+        }
+    }
+    let not_written = format!("{} not written", output.display());
+    let mut code = if failed > 0 { exit::PARTIAL } else { exit::OK };
+    if interrupted {
+        eprintln!(
+            "interrupted: {not_written}; the pages read so far are cached, so the same command \
+             goes on from there"
+        );
+        code = exit::INTERRUPTED;
+    } else if let Some(deck) = deck {
+        match write(&deck, &mut summary) {
+            Ok(problems) => {
+                if problems > 0 {
+                    code = exit::PARTIAL;
+                }
+                summary.output = Some(output.display().to_string());
+                summary.deck = Some(deck.name.clone());
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = exit::PARTIAL;
+            }
+        }
+    } else {
+        let r = &summary.report;
+        let why = if inputs.is_empty() {
+            code = exit::USAGE;
+            "no images or text files to read".to_owned()
+        } else if summary.pages == 0 {
+            "no page could be read".to_owned()
+        } else if r.proposed > 0 {
+            format!(
+                "all {} cards proposed were left out ({}); try --grounding flag to keep \
+                 unverified ones, or a larger model",
+                r.proposed,
+                summary.drops()
+            )
+        } else if failed > 0 {
+            "no page got its cards".to_owned()
+        } else {
+            "nothing on the pages fit the kinds of card asked for".to_owned()
+        };
+        eprintln!("error: no card was made: {why}; {not_written}");
+        if code == exit::OK {
+            code = exit::PARTIAL;
+        }
+    }
+    summary.interrupted = interrupted;
+    summary.exit_code = code;
+    if global.json {
+        match serde_json::to_string_pretty(&summary) {
+            Ok(j) => println!("{j}"),
+            Err(e) => eprintln!("error: cannot write the summary: {e}"),
+        }
+    } else if !global.quiet {
+        eprint!("{}", summary.human());
+    }
+    code
+}

@@ -1,0 +1,110 @@
+//! The closing summary of a run, for people (stderr) or machines (`--json`, stdout).
+
+use serde::Serialize;
+
+/// Seconds spent in each stage.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Seconds {
+    /// Reading the pages.
+    pub ocr: f64,
+    /// Making the cards.
+    pub cards: f64,
+    /// Writing the deck or cards file.
+    pub export: f64,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Pages read (images recognised or taken from the cache, and text files).
+    pub pages: usize,
+    /// Inputs that could not be read or got no cards because of an error.
+    pub pages_failed: usize,
+    /// Pages taken from the OCR cache.
+    pub pages_from_cache: usize,
+    /// Inputs passed over (not images or text files).
+    pub skipped: usize,
+    /// Words recognised or read.
+    pub words: usize,
+    /// Mean Tesseract confidence of the recognised words (0 to 100).
+    pub mean_confidence: Option<f64>,
+    /// What made the cards.
+    pub generator: String,
+    /// Cards proposed, made and left out, requests and cache hits.
+    pub report: llm_client::Report,
+    /// Time per stage.
+    pub seconds: Seconds,
+    /// Where the result went.
+    pub output: Option<String>,
+    /// The deck's name.
+    pub deck: Option<String>,
+    /// Notes in the written deck.
+    pub notes: Option<usize>,
+    /// Whether Ctrl-C stopped the run.
+    pub interrupted: bool,
+    /// The exit code.
+    pub exit_code: u8,
+}
+
+impl Summary {
+    /// "duplicate: 3, empty side: 1", or "none".
+    pub fn drops(&self) -> String {
+        let parts: Vec<String> = self
+            .report
+            .dropped
+            .iter()
+            .map(|(reason, n)| format!("{reason}: {n}"))
+            .collect();
+        if parts.is_empty() {
+            "none".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+
+    /// The summary as lines for people.
+    pub fn human(&self) -> String {
+        let r = &self.report;
+        let confidence = self
+            .mean_confidence
+            .map_or_else(String::new, |c| format!(", mean OCR confidence {c:.0}"));
+        let mut out = format!(
+            "{} pages read ({} words{confidence}; {} from the OCR cache) in {:.1} s\n",
+            self.pages, self.words, self.pages_from_cache, self.seconds.ocr
+        );
+        if !self.generator.is_empty() && self.seconds.cards > 0.0 || r.proposed > 0 {
+            out += &format!(
+                "{}: {} cards made, left out: {}{}; {} requests, {} answers from the cache, \
+                 {:.1} s\n",
+                self.generator,
+                r.made,
+                self.drops(),
+                if r.flagged > 0 {
+                    format!(" ({} kept unverified)", r.flagged)
+                } else {
+                    String::new()
+                },
+                r.requests,
+                r.cached,
+                self.seconds.cards
+            );
+        }
+        if let Some(output) = &self.output {
+            let notes = self
+                .notes
+                .map_or_else(String::new, |n| format!("{n} notes, "));
+            out += &format!(
+                "wrote {output} ({notes}deck {:?}) in {:.1} s\n",
+                self.deck.as_deref().unwrap_or_default(),
+                self.seconds.export
+            );
+        }
+        if self.pages_failed > 0 {
+            out += &format!(
+                "{} inputs failed; the cards of the others were kept\n",
+                self.pages_failed
+            );
+        }
+        out
+    }
+}
