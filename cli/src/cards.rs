@@ -41,8 +41,14 @@ pub fn run(args: CardsArgs, global: &Global) -> u8 {
     };
     let inputs = inputs::collect(&args.inputs, args.recursive, &mut std::io::stdin().lock());
     let base = parent(&args.output);
-    let outcome = match make_deck(&inputs, &args.ocr, &args.cards, &base, global.quiet, &global.cancel)
-    {
+    let outcome = match make_deck(
+        &inputs,
+        &args.ocr,
+        &args.cards,
+        &base,
+        global.quiet,
+        &global.cancel,
+    ) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");

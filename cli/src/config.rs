@@ -82,8 +82,9 @@ pub fn load(path: &Path) -> Result<BTreeMap<String, String>, String> {
 }
 
 /// Settings that cannot come from a config file.
-const NOT_CONFIGURABLE: &[&str] =
-    &["help", "version", "config", "inputs", "input", "verbose", "json"];
+const NOT_CONFIGURABLE: &[&str] = &[
+    "help", "version", "config", "inputs", "input", "verbose", "json",
+];
 
 /// Settings that hold for the one-line run only (`cards` writes cards.json, not the deck).
 const RUN_ONLY: &[&str] = &["output"];
@@ -99,7 +100,11 @@ pub fn keys(cmd: &Command) -> Vec<String> {
 
 /// Makes the config file's values the defaults of the run and of every subcommand that has the
 /// same flag. An unknown key is an error naming it.
-pub fn apply(mut cmd: Command, values: &BTreeMap<String, String>, path: &Path) -> Result<Command, String> {
+pub fn apply(
+    mut cmd: Command,
+    values: &BTreeMap<String, String>,
+    path: &Path,
+) -> Result<Command, String> {
     let known = keys(&cmd);
     for key in values.keys() {
         if !known.contains(key) {
@@ -156,7 +161,9 @@ pub fn show(
             Some(ValueSource::CommandLine) => "command line".to_owned(),
             Some(ValueSource::EnvVariable) => format!(
                 "environment {}",
-                arg.get_env().map(|e| e.to_string_lossy()).unwrap_or_default()
+                arg.get_env()
+                    .map(|e| e.to_string_lossy())
+                    .unwrap_or_default()
             ),
             Some(ValueSource::DefaultValue) if from_file.contains_key(id) => "config file".into(),
             Some(ValueSource::DefaultValue) => "default".into(),
@@ -168,14 +175,17 @@ pub fn show(
             [one] => toml_string(one),
             many => format!(
                 "[{}]",
-                many.iter().map(|v| toml_string(v)).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|v| toml_string(v))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
         let mut note = source;
         if id == "api_key_env" {
             let set = values
                 .first()
-                .and_then(|v| std::env::var_os(v))
+                .and_then(std::env::var_os)
                 .is_some_and(|v| !v.is_empty());
             note += if set {
                 "; the key is set (hidden)"
@@ -228,7 +238,10 @@ pub fn template(cmd: &Command) -> String {
             many => {
                 out += &format!(
                     "# {key} = [{}]\n",
-                    many.iter().map(|v| toml_string(v)).collect::<Vec<_>>().join(", ")
+                    many.iter()
+                        .map(|v| toml_string(v))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
         }

@@ -111,7 +111,12 @@ pub fn collect(paths: &[PathBuf], recursive: bool, stdin: &mut dyn BufRead) -> I
     out
 }
 
-fn walk(dir: &Path, recursive: bool, files: &mut Vec<PathBuf>, skipped: &mut Vec<(PathBuf, String)>) {
+fn walk(
+    dir: &Path,
+    recursive: bool,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<(PathBuf, String)>,
+) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -144,7 +149,8 @@ fn add_file(path: &Path, out: &mut Inputs, named: bool) {
     } else if IMAGE_EXTENSIONS.contains(&ext.as_str()) || named {
         out.images.push(path.to_owned());
     } else {
-        out.skipped.push((path.to_owned(), "not an image or text file".into()));
+        out.skipped
+            .push((path.to_owned(), "not an image or text file".into()));
     }
 }
 
@@ -154,9 +160,24 @@ mod tests {
 
     #[test]
     fn numbers_sort_by_value() {
-        let mut names = vec!["page10.jpg", "Page2.jpg", "page1.jpg", "page02b.jpg", "a.jpg"];
+        let mut names = vec![
+            "page10.jpg",
+            "Page2.jpg",
+            "page1.jpg",
+            "page02b.jpg",
+            "a.jpg",
+        ];
         names.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(names, ["a.jpg", "page1.jpg", "Page2.jpg", "page02b.jpg", "page10.jpg"]);
+        assert_eq!(
+            names,
+            [
+                "a.jpg",
+                "page1.jpg",
+                "Page2.jpg",
+                "page02b.jpg",
+                "page10.jpg"
+            ]
+        );
     }
 
     #[test]
@@ -164,7 +185,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let d = dir.path();
         std::fs::create_dir(d.join("sub")).expect("mkdir");
-        for f in ["p10.png", "p9.jpg", "notes.txt", "readme.pdf", "sub/p1.png", ".hidden.png"] {
+        for f in [
+            "p10.png",
+            "p9.jpg",
+            "notes.txt",
+            "readme.pdf",
+            "sub/p1.png",
+            ".hidden.png",
+        ] {
             std::fs::write(d.join(f), b"x").expect("write");
         }
         let flat = collect(&[d.to_owned()], false, &mut std::io::empty());
@@ -180,7 +208,11 @@ mod tests {
     #[test]
     fn a_dash_reads_paths_from_stdin() {
         let mut stdin = std::io::Cursor::new("a.png\n\n  b.txt \n");
-        let got = collect(&[PathBuf::from("-"), PathBuf::from("c.jpg")], false, &mut stdin);
+        let got = collect(
+            &[PathBuf::from("-"), PathBuf::from("c.jpg")],
+            false,
+            &mut stdin,
+        );
         assert_eq!(got.images, [PathBuf::from("a.png"), PathBuf::from("c.jpg")]);
         assert_eq!(got.texts, [PathBuf::from("b.txt")]);
     }

@@ -115,7 +115,11 @@ fn main() -> ExitCode {
         },
         _ => Default::default(),
     };
-    let command = match config::apply(Cli::command(), &from_file, config_path.as_deref().unwrap_or_else(|| "".as_ref())) {
+    let command = match config::apply(
+        Cli::command(),
+        &from_file,
+        config_path.as_deref().unwrap_or_else(|| "".as_ref()),
+    ) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -158,7 +162,12 @@ fn main() -> ExitCode {
         }
         Some(Command::Cache(CacheCommand::Clear)) => cache_clear(&global),
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "ocr-to-anki", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "ocr-to-anki",
+                &mut std::io::stdout(),
+            );
             exit::OK
         }
         Some(Command::Man) => {

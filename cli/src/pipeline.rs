@@ -12,8 +12,7 @@ use clap::{Args, ValueEnum};
 use llm_client::{
     ApiKey, Builtin, CardGenerator, CardOptions, ChatBackend, DEFAULT_API_KEY_ENV, Document,
     Generation, Grounding, KindWanted, LlmError, ModelGenerator, ModelSettings, Ollama,
-    OpenAiCompatible, Prompts, ResponseCache, RetryPolicy, generate_batch, merge,
-    ollama_base_url,
+    OpenAiCompatible, Prompts, ResponseCache, RetryPolicy, generate_batch, merge, ollama_base_url,
 };
 use ocr_core::{OcrError, ocr_batch};
 
@@ -45,7 +44,13 @@ pub enum GroundingArg {
 #[derive(Debug, Args)]
 pub struct CardFlags {
     /// What makes the cards.
-    #[arg(short, long, value_enum, default_value = "ollama", env = "OCR_TO_ANKI_BACKEND")]
+    #[arg(
+        short,
+        long,
+        value_enum,
+        default_value = "ollama",
+        env = "OCR_TO_ANKI_BACKEND"
+    )]
     pub backend: Backend,
     /// The model name [default: gemma3:4b for Ollama, gpt-4o-mini for OpenAI].
     #[arg(short, long, env = "OCR_TO_ANKI_MODEL")]
@@ -58,7 +63,12 @@ pub struct CardFlags {
     #[arg(long, default_value = DEFAULT_API_KEY_ENV, value_name = "VAR")]
     pub api_key_env: String,
     /// Kinds of card to make, comma-separated: basic, reversed, cloze, vocabulary.
-    #[arg(short, long, value_delimiter = ',', default_value = "basic,reversed,cloze")]
+    #[arg(
+        short,
+        long,
+        value_delimiter = ',',
+        default_value = "basic,reversed,cloze"
+    )]
     pub kinds: Vec<KindWanted>,
     /// Language of the questions and answers [default: that of the material].
     #[arg(long, value_name = "LANG", env = "OCR_TO_ANKI_ANSWER_LANG")]
@@ -236,6 +246,15 @@ pub fn make_deck(
     let ocr_options = ocr.options()?;
     anki_export::model::validate_deck_name(&flags.deck).map_err(|e| format!("--deck: {e}"))?;
     let generator = flags.generator(!ocr.no_cache)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the network runtime: {e}"))?;
+    // A model server that is not running is said at once, not after all the OCR.
+    runtime
+        .block_on(generator.check())
+        .map_err(|e| e.to_string())?;
     let mut summary = Summary {
         generator: generator.describe(),
         ..Summary::default()
@@ -306,11 +325,6 @@ pub fn make_deck(
 
     // Cards, one request batch per page, raced against Ctrl-C.
     let options = flags.options(&ocr_options.lang);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the network runtime: {e}"))?;
     let bar = progress_bar("Cards", documents.len(), quiet);
     let started = Instant::now();
     let progress = |p: llm_client::BatchProgress<'_>| {

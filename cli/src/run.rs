@@ -23,7 +23,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub input: Vec<PathBuf>,
     /// The Anki package to write (replaced only once complete).
-    #[arg(short, long, default_value = "deck.apkg", value_name = "FILE", env = "OCR_TO_ANKI_OUTPUT")]
+    #[arg(
+        short,
+        long,
+        default_value = "deck.apkg",
+        value_name = "FILE",
+        env = "OCR_TO_ANKI_OUTPUT"
+    )]
     pub output: PathBuf,
     /// Walk folders recursively.
     #[arg(short, long)]
@@ -50,14 +56,20 @@ pub fn run(args: RunArgs, global: &Global) -> u8 {
     }
     let inputs = inputs::collect(&named, args.recursive, &mut std::io::stdin().lock());
     let base = parent(&args.output);
-    let outcome =
-        match make_deck(&inputs, &args.ocr, &args.cards, &base, global.quiet, &global.cancel) {
-            Ok(o) => o,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return exit::USAGE;
-            }
-        };
+    let outcome = match make_deck(
+        &inputs,
+        &args.ocr,
+        &args.cards,
+        &base,
+        global.quiet,
+        &global.cancel,
+    ) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
     finish(outcome, &inputs, global, &args.output, |deck, summary| {
         let started = Instant::now();
         let options = ExportOptions {

@@ -175,13 +175,23 @@ fn no_model_server_is_one_clear_error_and_the_old_file_stays() {
         .local_addr()
         .expect("addr")
         .port();
-    cli(dir.path())
+    let out = cli(dir.path())
         .args(["cards", "page.png", "--lang", "fra"])
         .env("OLLAMA_HOST", format!("127.0.0.1:{port}"))
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("cannot reach the Ollama server"))
-        .stderr(predicate::str::contains("--backend builtin"));
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a server that is not there is a setting to fix"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("cannot reach the Ollama server"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--backend builtin"), "{stderr}");
     let kept = std::fs::read_to_string(dir.path().join("cards.json")).expect("kept");
     assert_eq!(kept, "precious edits");
 }

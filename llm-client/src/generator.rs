@@ -28,6 +28,12 @@ pub trait CardGenerator: Send + Sync {
 
     /// Makes cards from every document of the request.
     async fn generate(&self, request: &GenerationRequest) -> Result<Generation>;
+
+    /// Checks that whatever the generator needs (a model server) is there; cheap, and meant to be
+    /// called before slow work such as OCR.
+    async fn check(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// What happened to one document of a batch, reported as it happens.

@@ -107,6 +107,22 @@ impl JsonClient {
         }
     }
 
+    /// Checks that a server answers at `url` at all (any HTTP status will do): one try, so a
+    /// server that is not running is found in a moment, before any work is done.
+    pub async fn reachable(&self, url: &str) -> Result<()> {
+        let shown = redact_url(url);
+        match self
+            .client
+            .get(url)
+            .timeout(Duration::from_secs(10).min(self.policy.timeout))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.transport(e, &shown, 1)),
+        }
+    }
+
     async fn post_once(
         &self,
         url: &str,

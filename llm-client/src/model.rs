@@ -213,6 +213,10 @@ impl<B: ChatBackend> CardGenerator for ModelGenerator<B> {
         format!("{} model {} at {}", id.kind, id.model, id.url)
     }
 
+    async fn check(&self) -> Result<()> {
+        self.backend.probe().await
+    }
+
     async fn generate(&self, request: &GenerationRequest) -> Result<Generation> {
         let docs = join_all(
             request

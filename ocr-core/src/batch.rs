@@ -78,7 +78,11 @@ pub fn ocr_batch(
             let (next, done, slots, fingerprint) = (&next, &done, &slots, &fingerprint);
             scope.spawn(move || {
                 loop {
-                    if batch.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    if batch
+                        .cancel
+                        .as_ref()
+                        .is_some_and(|c| c.load(Ordering::Relaxed))
+                    {
                         break;
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -121,7 +125,11 @@ pub fn ocr_batch(
                 .unwrap_or_else(|| BatchItem {
                     path: path.clone(),
                     result: Err(
-                        if batch.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                        if batch
+                            .cancel
+                            .as_ref()
+                            .is_some_and(|c| c.load(Ordering::Relaxed))
+                        {
                             OcrError::Cancelled { path: path.clone() }
                         } else {
                             OcrError::Recognition {

@@ -55,6 +55,9 @@ pub trait ChatBackend: Send + Sync {
 
     /// Sends one exchange and returns the answer.
     async fn chat(&self, request: &ChatRequest<'_>) -> Result<ChatReply>;
+
+    /// Checks that the server is there, before any work is sent to it.
+    async fn probe(&self) -> Result<()>;
 }
 
 /// The parts of a backend that shape its answers.

@@ -82,6 +82,12 @@ impl ChatBackend for Ollama {
         }
     }
 
+    async fn probe(&self) -> Result<()> {
+        self.client
+            .reachable(&format!("{}/api/version", self.base_url))
+            .await
+    }
+
     async fn chat(&self, request: &ChatRequest<'_>) -> Result<ChatReply> {
         let url = format!("{}/api/chat", self.base_url);
         let body = json!({

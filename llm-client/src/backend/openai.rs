@@ -125,6 +125,11 @@ impl ChatBackend for OpenAiCompatible {
         }
     }
 
+    async fn probe(&self) -> Result<()> {
+        let models = self.endpoint.replace("/chat/completions", "/models");
+        self.client.reachable(&models).await
+    }
+
     async fn chat(&self, request: &ChatRequest<'_>) -> Result<ChatReply> {
         let key = self.key.as_ref().map(ApiKey::expose);
         let plain;
