@@ -266,6 +266,12 @@ pub fn make_deck(
     let started = Instant::now();
     let bar = progress_bar("OCR", inputs.images.len(), quiet);
     let report = |p: ocr_core::Progress<'_>| {
+        tracing::info!(
+            "{}: {}{}",
+            p.path.display(),
+            if p.ok { "read" } else { "failed" },
+            if p.cached { " (from the cache)" } else { "" }
+        );
         bar.set_message(p.path.display().to_string());
         bar.inc(1);
     };
@@ -328,6 +334,7 @@ pub fn make_deck(
     let bar = progress_bar("Cards", documents.len(), quiet);
     let started = Instant::now();
     let progress = |p: llm_client::BatchProgress<'_>| {
+        tracing::info!("{}: cards {}", p.name, if p.ok { "made" } else { "failed" });
         bar.set_message(p.name.to_owned());
         bar.inc(1);
     };

@@ -152,6 +152,7 @@ impl<B: ChatBackend> ModelGenerator<B> {
             let cached = self.cache.as_ref().and_then(|c| c.get(&key));
             let content = match cached {
                 Some(content) => {
+                    tracing::debug!("{what}: answer from the cache");
                     report.cached += 1;
                     content
                 }
@@ -174,6 +175,10 @@ impl<B: ChatBackend> ModelGenerator<B> {
                                 chars: text.chars().count(),
                             });
                         };
+                        tracing::info!(
+                            "{what}: answer cut off at {} tokens; asking again in two halves",
+                            self.settings.max_tokens
+                        );
                         report.resplits += 1;
                         // Second half pushed first so the first half is asked first.
                         stack.push(b);
