@@ -33,7 +33,11 @@ fn main() {
         }
     }
     let photos = photos(&gt);
-    assert!(!photos.is_empty(), "no photos listed in {}/manifest.tsv", gt.display());
+    assert!(
+        !photos.is_empty(),
+        "no photos listed in {}/manifest.tsv",
+        gt.display()
+    );
     let list = std::env::temp_dir().join(format!("batch-bench-{}.txt", std::process::id()));
     let batch: Vec<String> = photos
         .iter()
@@ -47,16 +51,27 @@ fn main() {
         photos.len(),
         gt.display()
     );
-    println!("| threads | stage | seconds | pages/min | peak RSS (MB) | cards |");
-    println!("|---|---|---|---|---|---|");
+    println!("| threads | stage | seconds | pages/min | CPU s | CPU use | peak RSS (MB) | cards |");
+    println!("|---|---|---|---|---|---|---|---|");
     let mut per_minute = Vec::new();
     for (threads, mode) in [(1, "ocr"), (2, "ocr"), (2, "builtin")] {
-        let (secs, rss_mb, cards) = run_child(threads, mode, &list);
-        let ppm = pages as f64 / secs * 60.0;
+        let run = run_child(threads, mode, &list);
+        let ppm = pages as f64 / run.secs * 60.0;
         per_minute.push(ppm);
+        // CPU use: CPU seconds over wall seconds times threads; below 100% on an idle machine
+        // means waiting (locks, I/O), on a shared one also time the host gave to others.
         println!(
-            "| {threads} | {} | {secs:.1} | {ppm:.1} | {rss_mb:.0} | {cards} |",
-            if mode == "ocr" { "OCR" } else { "OCR + builtin cards" }
+            "| {threads} | {} | {:.1} | {ppm:.1} | {:.1} | {:.0}% | {:.0} | {} |",
+            if mode == "ocr" {
+                "OCR"
+            } else {
+                "OCR + builtin cards"
+            },
+            run.secs,
+            run.cpu,
+            run.cpu / (run.secs * threads as f64) * 100.0,
+            run.rss_mb,
+            run.cards
         );
     }
     println!(
@@ -80,8 +95,22 @@ fn photos(gt: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Runs one configuration in a child process; returns its wall time, peak RSS and card count.
-fn run_child(threads: usize, mode: &str, list: &Path) -> (f64, f64, String) {
+/// What one configuration took.
+struct Run {
+    /// Wall-clock seconds.
+    secs: f64,
+    /// CPU seconds, user and system.
+    cpu: f64,
+    /// Peak resident memory in MB.
+    rss_mb: f64,
+    /// Cards made, or "-".
+    cards: String,
+}
+
+/// Runs one configuration in a child process.
+// The child is reaped with wait4, which also gives its resource usage, not with Child::wait.
+#[allow(clippy::zombie_processes)]
+fn run_child(threads: usize, mode: &str, list: &Path) -> Run {
     let exe = std::env::current_exe().expect("own path");
     let started = Instant::now();
     let child = Command::new(exe)
@@ -98,13 +127,22 @@ fn run_child(threads: usize, mode: &str, list: &Path) -> (f64, f64, String) {
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let secs = started.elapsed().as_secs_f64();
     assert_eq!(waited, pid, "wait4");
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child failed"
+    );
     let mut out = String::new();
     if let Some(mut stdout) = child.stdout {
         use std::io::Read;
         let _ = stdout.read_to_string(&mut out);
     }
-    (secs, usage.ru_maxrss as f64 / 1024.0, out.trim().to_owned())
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Run {
+        secs,
+        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+        rss_mb: usage.ru_maxrss as f64 / 1024.0,
+        cards: out.trim().to_owned(),
+    }
 }
 
 /// One configuration: OCR every listed photo with `threads` workers, then (for `builtin`) make
@@ -137,7 +175,11 @@ fn child(args: &[String]) {
         let cards: usize = items
             .iter()
             .filter_map(|i| i.result.as_ref().ok())
-            .map(|page| builtin::cards_of(&Document::from_page(page), &options).cards.len())
+            .map(|page| {
+                builtin::cards_of(&Document::from_page(page), &options)
+                    .cards
+                    .len()
+            })
             .sum();
         println!("{cards}");
     } else {

@@ -1,16 +1,14 @@
 //! The `cards` subcommand: images (or text files) in, a cards.json file out, to review and edit
 //! before `export`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
 
-use crate::exit;
-use crate::inputs;
 use crate::ocr::OcrFlags;
-use crate::pipeline::{CardFlags, make_deck};
-use crate::report::{Global, finish};
+use crate::pipeline::CardFlags;
+use crate::report::{Global, make_and_write};
 
 /// Arguments of `ocr-to-anki cards`.
 #[derive(Debug, Args)]
@@ -39,34 +37,19 @@ pub fn run(args: CardsArgs, global: &Global) -> u8 {
         json: args.json,
         ..global.clone()
     };
-    let inputs = inputs::collect(&args.inputs, args.recursive, &mut std::io::stdin().lock());
-    let base = parent(&args.output);
-    let outcome = match make_deck(
-        &inputs,
-        &args.ocr,
-        &args.cards,
-        &base,
-        global.quiet,
-        &global.cancel,
-    ) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
-    };
-    finish(outcome, &inputs, global, &args.output, |deck, summary| {
-        let started = Instant::now();
-        deck.save(&args.output).map_err(|e| e.to_string())?;
-        summary.seconds.export = started.elapsed().as_secs_f64();
-        summary.notes = Some(deck.cards.len());
-        Ok(0)
-    })
-}
-
-/// The folder a file is in (`.` for a bare name).
-pub fn parent(path: &Path) -> PathBuf {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_owned)
+    let flags = (&args.ocr, &args.cards);
+    make_and_write(
+        &args.inputs,
+        args.recursive,
+        flags,
+        &args.output,
+        global,
+        |deck, summary| {
+            let started = Instant::now();
+            deck.save(&args.output).map_err(|e| e.to_string())?;
+            summary.seconds.export = started.elapsed().as_secs_f64();
+            summary.notes = Some(deck.cards.len());
+            Ok(0)
+        },
+    )
 }

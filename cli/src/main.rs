@@ -215,7 +215,7 @@ fn config_init(command: &clap::Command, path: Option<PathBuf>, force: bool) -> u
         );
         return exit::USAGE;
     }
-    let dir = cards::parent(&path);
+    let dir = report::parent(&path);
     let written = std::fs::create_dir_all(&dir)
         .and_then(|()| tempfile::NamedTempFile::new_in(&dir))
         .and_then(|mut tmp| {

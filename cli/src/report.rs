@@ -1,15 +1,16 @@
 //! What every deck-making command does at its end: say what was skipped, write the result (or
 //! say why not), print the summary, and pick the exit code.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use anki_export::Deck;
 
 use crate::exit;
-use crate::inputs::Inputs;
-use crate::pipeline::Outcome;
+use crate::inputs::{self, Inputs};
+use crate::ocr::OcrFlags;
+use crate::pipeline::{CardFlags, Outcome, make_deck};
 use crate::summary::Summary;
 
 /// Settings every subcommand shares.
@@ -21,6 +22,41 @@ pub struct Global {
     pub json: bool,
     /// Set by Ctrl-C.
     pub cancel: Arc<AtomicBool>,
+}
+
+/// Reads the `named` inputs, makes their cards and hands the deck to `write` (see [`finish`]);
+/// cards name their images relative to the output's folder. Returns the exit code.
+pub fn make_and_write(
+    named: &[PathBuf],
+    recursive: bool,
+    flags: (&OcrFlags, &CardFlags),
+    output: &Path,
+    global: &Global,
+    write: impl FnOnce(&Deck, &mut Summary) -> Result<usize, String>,
+) -> u8 {
+    let inputs = inputs::collect(named, recursive, &mut std::io::stdin().lock());
+    let base = parent(output);
+    match make_deck(
+        &inputs,
+        flags.0,
+        flags.1,
+        &base,
+        global.quiet,
+        &global.cancel,
+    ) {
+        Ok(outcome) => finish(outcome, &inputs, global, output, write),
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::USAGE
+        }
+    }
+}
+
+/// The folder a file is in (`.` for a bare name).
+pub fn parent(path: &Path) -> PathBuf {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_owned)
 }
 
 /// Finishes a run: `write` puts the deck where it goes and returns how many cards had problems

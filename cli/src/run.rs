@@ -6,12 +6,10 @@ use std::time::Instant;
 use anki_export::{ExportOptions, write_apkg};
 use clap::Args;
 
-use crate::cards::parent;
 use crate::exit;
-use crate::inputs;
 use crate::ocr::OcrFlags;
-use crate::pipeline::{CardFlags, make_deck};
-use crate::report::{Global, finish};
+use crate::pipeline::CardFlags;
+use crate::report::{Global, make_and_write, parent};
 
 /// Arguments of the one-line run.
 #[derive(Debug, Args)]
@@ -54,35 +52,28 @@ pub fn run(args: RunArgs, global: &Global) -> u8 {
         );
         return exit::USAGE;
     }
-    let inputs = inputs::collect(&named, args.recursive, &mut std::io::stdin().lock());
     let base = parent(&args.output);
-    let outcome = match make_deck(
-        &inputs,
-        &args.ocr,
-        &args.cards,
-        &base,
-        global.quiet,
-        &global.cancel,
-    ) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
-    };
-    finish(outcome, &inputs, global, &args.output, |deck, summary| {
-        let started = Instant::now();
-        let options = ExportOptions {
-            media_base: Some(base.clone()),
-            modified: None,
-        };
-        let written = write_apkg(deck, &args.output, &options)
-            .map_err(|e| format!("{}: {e}", args.output.display()))?;
-        for p in &written.problems {
-            eprintln!("warning: {p}");
-        }
-        summary.notes = Some(written.notes);
-        summary.seconds.export = started.elapsed().as_secs_f64();
-        Ok(written.problems.len())
-    })
+    let flags = (&args.ocr, &args.cards);
+    make_and_write(
+        &named,
+        args.recursive,
+        flags,
+        &args.output,
+        global,
+        |deck, summary| {
+            let started = Instant::now();
+            let options = ExportOptions {
+                media_base: Some(base.clone()),
+                modified: None,
+            };
+            let written = write_apkg(deck, &args.output, &options)
+                .map_err(|e| format!("{}: {e}", args.output.display()))?;
+            for p in &written.problems {
+                eprintln!("warning: {p}");
+            }
+            summary.notes = Some(written.notes);
+            summary.seconds.export = started.elapsed().as_secs_f64();
+            Ok(written.problems.len())
+        },
+    )
 }

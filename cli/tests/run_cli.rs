@@ -65,6 +65,23 @@ fn envs(dir: &Path) -> [(&'static str, std::path::PathBuf); 2] {
     ]
 }
 
+/// `ocr-to-anki INPUT --backend builtin --lang fra -o deck.apkg --json` in `dir`.
+fn builtin_run(dir: &Path, input: &str) -> std::process::Output {
+    cli(dir)
+        .args([
+            input,
+            "--backend",
+            "builtin",
+            "--lang",
+            "fra",
+            "-o",
+            "deck.apkg",
+            "--json",
+        ])
+        .output()
+        .expect("runs")
+}
+
 fn summary(out: &std::process::Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -126,19 +143,7 @@ fn a_mixed_folder_loses_only_its_bad_files() {
     )
     .expect("write");
     std::fs::write(inp.join("scan.pdf"), b"%PDF-1.4").expect("write");
-    let out = cli(dir.path())
-        .args([
-            "in",
-            "--backend",
-            "builtin",
-            "--lang",
-            "fra",
-            "-o",
-            "deck.apkg",
-            "--json",
-        ])
-        .output()
-        .expect("runs");
+    let out = builtin_run(dir.path(), "in");
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("page3.jpg"), "{stderr}");
@@ -239,19 +244,7 @@ fn a_killed_run_resumes_without_reading_pages_again() {
         "{:?}",
         leftovers(dir.path())
     );
-    let out = cli(dir.path())
-        .args([
-            "in",
-            "--backend",
-            "builtin",
-            "--lang",
-            "fra",
-            "-o",
-            "deck.apkg",
-            "--json",
-        ])
-        .output()
-        .expect("runs");
+    let out = builtin_run(dir.path(), "in");
     assert_eq!(out.status.code(), Some(0));
     let s = summary(&out);
     assert_eq!(s["pages"], 3);
@@ -261,20 +254,16 @@ fn a_killed_run_resumes_without_reading_pages_again() {
         "{from_cache} pages from the cache, {cached} were cached"
     );
     // And a third run reads nothing at all.
-    let out = cli(dir.path())
-        .args([
-            "in",
-            "--backend",
-            "builtin",
-            "--lang",
-            "fra",
-            "-o",
-            "deck.apkg",
-            "--json",
-        ])
-        .output()
-        .expect("runs");
+    let out = builtin_run(dir.path(), "in");
     assert_eq!(summary(&out)["pages_from_cache"], 3);
+    // `cache clear` empties it: the next run reads every page again.
+    cli(dir.path())
+        .args(["cache", "clear"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("removed 3 pages"));
+    let out = builtin_run(dir.path(), "in");
+    assert_eq!(summary(&out)["pages_from_cache"], 0);
 }
 
 #[test]

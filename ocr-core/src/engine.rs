@@ -58,26 +58,35 @@ impl Default for Psm {
 /// Debian's libtesseract is built with OpenMP, whose worker threads spin while they wait: on a
 /// busy machine that triples the wall time of a page, and a batch already keeps every core busy
 /// with one engine per thread. `OMP_THREAD_LIMIT=1` would do the same, but the OpenMP runtime reads
-/// it when it is loaded, before `main`; this works at run time. Returns whether an OpenMP runtime
-/// was found. Called by [`Engine::new`]; idempotent.
+/// it when it is loaded, before `main`; this works at run time. OpenMP keeps this setting per
+/// thread, so it is made on every thread that recognises ([`Engine::new`], [`Engine::recognize`]
+/// and [`Engine::detect_orientation`] call it); cheap after the first call on a thread. Returns
+/// whether an OpenMP runtime was found.
 pub fn limit_openmp_threads() -> bool {
-    static DONE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *DONE.get_or_init(|| {
+    type SetLevels = extern "C" fn(libc::c_int);
+    static SET: std::sync::OnceLock<Option<SetLevels>> = std::sync::OnceLock::new();
+    thread_local! {
+        static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    let set = SET.get_or_init(|| {
         if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
-            return true; // the user chose
+            return None; // the user chose
         }
         // SAFETY: dlsym with RTLD_DEFAULT only looks the symbol up in the loaded objects; the
         // OpenMP API function has the signature `void omp_set_max_active_levels(int)`.
         unsafe {
             let sym = libc::dlsym(libc::RTLD_DEFAULT, c"omp_set_max_active_levels".as_ptr());
-            if sym.is_null() {
-                return false;
-            }
-            let f: extern "C" fn(libc::c_int) = std::mem::transmute(sym);
-            f(0);
+            (!sym.is_null()).then(|| std::mem::transmute::<*mut libc::c_void, SetLevels>(sym))
         }
-        true
-    })
+    });
+    let Some(set) = set else {
+        return false;
+    };
+    if !DONE.get() {
+        set(0);
+        DONE.set(true);
+    }
+    true
 }
 
 /// Checks a Tesseract language string such as `eng`, `fra` or `eng+deu`.
@@ -179,6 +188,7 @@ impl Engine {
 
     /// Recognises a grayscale image; `name` labels errors.
     pub fn recognize(&mut self, image: &GrayImage, psm: Psm, name: &Path) -> Result<Vec<RawWord>> {
+        limit_openmp_threads();
         let fail = |detail: String| OcrError::Recognition {
             path: name.to_path_buf(),
             detail,
@@ -207,6 +217,7 @@ impl Engine {
     /// Detects how far the text is turned: the clockwise rotation (0, 90, 180, 270) that makes it
     /// upright, with Tesseract's confidence; `None` when OSD data is missing or finds no text.
     pub fn detect_orientation(&mut self, image: &GrayImage) -> Option<(u16, f32)> {
+        limit_openmp_threads();
         if !self.osd_tried {
             self.osd_tried = true;
             self.osd = Osd::new(self.datapath.as_deref());
