@@ -194,12 +194,21 @@ fn init_logging(verbose: u8, quiet: bool) {
         (false, 2) => tracing::Level::DEBUG,
         _ => tracing::Level::TRACE,
     };
-    let _ = tracing_subscriber::fmt()
-        .with_max_level(level)
+    // Only this tool's own crates log: a dependency's trace output (HTTP internals) could carry
+    // request headers, and so an API key.
+    use tracing_subscriber::prelude::*;
+    let targets = tracing_subscriber::filter::Targets::new()
+        .with_target("ocr_to_anki", level)
+        .with_target("llm_client", level)
+        .with_target("ocr_core", level)
+        .with_target("anki_export", level);
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .without_time()
+        .without_time();
+    let _ = tracing_subscriber::registry()
+        .with(layer.with_filter(targets))
         .try_init();
 }
 
