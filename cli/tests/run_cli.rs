@@ -264,6 +264,9 @@ fn a_killed_run_resumes_without_reading_pages_again() {
         .stderr(predicate::str::contains("removed 3 pages"));
     let out = builtin_run(dir.path(), "in");
     assert_eq!(summary(&out)["pages_from_cache"], 0);
+    // Three pages of the same list: one deck of its 9 notes.
+    let v = anki_import(&[&dir.path().join("deck.apkg")]);
+    assert_eq!(v["notes"].as_array().expect("notes").len(), 9);
 }
 
 #[test]
@@ -325,6 +328,14 @@ fn flags_beat_environment_beat_config_file() {
         ),
         "FromFlag"
     );
+    // The deck as Anki sees it: the flag's name, the config file's kind (basic, not reversed).
+    let v = anki_import(&[&dir.path().join("d.apkg")]);
+    let notes = v["notes"].as_array().expect("notes");
+    assert_eq!(notes.len(), 2);
+    for n in notes {
+        assert_eq!(n["decks"], serde_json::json!(["FromFlag"]));
+        assert_eq!(n["notetype"], "ocr-to-anki Basic");
+    }
     // `config show` tells where each value came from.
     cli(dir.path())
         .args(["config", "show"])
@@ -388,6 +399,18 @@ fn paths_can_come_on_stdin() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(summary(&out)["pages"], 2);
+    let v = anki_import(&[&dir.path().join("d.apkg")]);
+    let fronts: Vec<&str> = v["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter_map(|n| n["fields"]["Front"].as_str())
+        .collect();
+    assert_eq!(fronts.len(), 11, "{fronts:?}");
+    assert!(
+        fronts.contains(&"rot") && fronts.contains(&"la poêle"),
+        "{fronts:?}"
+    );
 }
 
 #[test]
