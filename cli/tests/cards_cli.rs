@@ -197,6 +197,25 @@ fn no_model_server_is_one_clear_error_and_the_old_file_stays() {
 }
 
 #[test]
+fn a_model_the_server_lacks_is_named_before_any_page_is_read() {
+    let dir = workdir();
+    let out = cli(dir.path())
+        .args(["cards", "page.png", "--lang", "fra"])
+        .args(["--base-url", &env("OCR_TO_ANKI_TEST_OLLAMA_URL")])
+        .args(["--model", "nosuch/model"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("ollama pull nosuch/model"), "{stderr}");
+    assert!(
+        !dir.path().join("cache/ocr-to-anki/ocr").exists(),
+        "no OCR was done"
+    );
+}
+
+#[test]
 fn a_bad_file_costs_only_itself() {
     let dir = workdir();
     std::fs::write(dir.path().join("broken.jpg"), b"\xff\xd8 not really a jpeg").expect("write");

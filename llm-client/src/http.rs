@@ -123,6 +123,11 @@ impl JsonClient {
         }
     }
 
+    /// Posts `body` once, with no retry: for quick checks before the real work.
+    pub async fn post_once_only(&self, url: &str, body: &Value) -> Result<Value> {
+        self.post_once(url, None, body, 1).await.map_err(|(e, _)| e)
+    }
+
     async fn post_once(
         &self,
         url: &str,

@@ -176,6 +176,20 @@ async fn ollama_request_has_format_and_options() {
 }
 
 #[tokio::test]
+async fn the_check_finds_a_model_ollama_does_not_have() {
+    let m = mock(|_| status(404, "{\"error\": \"model 'gemma3' not found\"}"));
+    let err = ollama(&m.url).check().await.expect_err("no model");
+    assert!(matches!(err, LlmError::Config(_)), "{err:?}");
+    assert!(err.to_string().contains("ollama pull gemma3"), "{err}");
+    let seen = m.seen.lock().expect("seen").clone();
+    assert_eq!((seen.len(), seen[0].path.as_str()), (1, "/api/show"));
+    assert_eq!(seen[0].body["model"], "gemma3");
+    // A server that answers anything else is there; the requests will say the rest.
+    let m = mock(|_| status(400, "{}"));
+    ollama(&m.url).check().await.expect("reachable");
+}
+
+#[tokio::test]
 async fn a_refused_connection_says_what_to_do() {
     // A port that was just free: nothing listens there.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

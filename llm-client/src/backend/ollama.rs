@@ -82,10 +82,22 @@ impl ChatBackend for Ollama {
         }
     }
 
+    /// Checks that the server answers and has the model (`/api/show` answers 404 for a model
+    /// that is not pulled); other answers are left for the real requests to report.
     async fn probe(&self) -> Result<()> {
-        self.client
-            .reachable(&format!("{}/api/version", self.base_url))
-            .await
+        let url = format!("{}/api/show", self.base_url);
+        let body = json!({"model": self.model, "name": self.model});
+        match self.client.post_once_only(&url, &body).await {
+            Err(LlmError::Http { status: 404, .. }) => Err(LlmError::Config(format!(
+                "the Ollama server at {} has no model {:?}: run `ollama pull {}`, or name one \
+                 that `ollama list` shows with --model",
+                redact_url(&self.base_url),
+                self.model,
+                self.model
+            ))),
+            Err(e @ (LlmError::Connect { .. } | LlmError::Timeout { .. })) => Err(e),
+            _ => Ok(()),
+        }
     }
 
     async fn chat(&self, request: &ChatRequest<'_>) -> Result<ChatReply> {
