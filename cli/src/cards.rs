@@ -2,7 +2,6 @@
 //! before `export`.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use clap::Args;
 
@@ -45,9 +44,7 @@ pub fn run(args: CardsArgs, global: &Global) -> u8 {
         &args.output,
         global,
         |deck, summary| {
-            let started = Instant::now();
             deck.save(&args.output).map_err(|e| e.to_string())?;
-            summary.seconds.export = started.elapsed().as_secs_f64();
             summary.notes = Some(deck.cards.len());
             Ok(0)
         },

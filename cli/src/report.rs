@@ -89,7 +89,10 @@ pub fn finish(
         );
         code = exit::INTERRUPTED;
     } else if let Some(deck) = deck {
-        match write(&deck, &mut summary) {
+        let started = std::time::Instant::now();
+        let written = write(&deck, &mut summary);
+        summary.seconds.export = started.elapsed().as_secs_f64();
+        match written {
             Ok(problems) => {
                 if problems > 0 {
                     code = exit::PARTIAL;

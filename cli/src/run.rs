@@ -1,7 +1,6 @@
 //! The one-line run: images in, an Anki package out (OCR, cards, export).
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use anki_export::{ExportOptions, write_apkg};
 use clap::Args;
@@ -61,7 +60,6 @@ pub fn run(args: RunArgs, global: &Global) -> u8 {
         &args.output,
         global,
         |deck, summary| {
-            let started = Instant::now();
             let options = ExportOptions {
                 media_base: Some(base.clone()),
                 modified: None,
@@ -72,7 +70,6 @@ pub fn run(args: RunArgs, global: &Global) -> u8 {
                 eprintln!("warning: {p}");
             }
             summary.notes = Some(written.notes);
-            summary.seconds.export = started.elapsed().as_secs_f64();
             Ok(written.problems.len())
         },
     )

@@ -72,7 +72,8 @@ impl Summary {
             "{} pages read ({} words{confidence}; {} from the OCR cache) in {:.1} s\n",
             self.pages, self.words, self.pages_from_cache, self.seconds.ocr
         );
-        if !self.generator.is_empty() && self.seconds.cards > 0.0 || r.proposed > 0 {
+        // Only when the run got as far as making cards.
+        if self.seconds.cards > 0.0 || r.proposed > 0 {
             out += &format!(
                 "{}: {} cards made, left out: {}{}; {} requests, {} answers from the cache, \
                  {:.1} s\n",

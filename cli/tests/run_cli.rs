@@ -82,6 +82,16 @@ fn builtin_run(dir: &Path, input: &str) -> std::process::Output {
         .expect("runs")
 }
 
+/// The Front field of every note an Anki import holds.
+fn note_fronts(imported: &Value) -> Vec<&str> {
+    imported["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter_map(|n| n["fields"]["Front"].as_str())
+        .collect()
+}
+
 fn summary(out: &std::process::Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -155,12 +165,7 @@ fn a_mixed_folder_loses_only_its_bad_files() {
     );
     assert_eq!(s["skipped"], 1);
     let v = anki_import(&[&dir.path().join("deck.apkg")]);
-    let fronts: Vec<&str> = v["notes"]
-        .as_array()
-        .expect("notes")
-        .iter()
-        .filter_map(|n| n["fields"]["Front"].as_str())
-        .collect();
+    let fronts = note_fronts(&v);
     assert!(
         fronts.contains(&"der Hund") && fronts.contains(&"le couteau"),
         "{fronts:?}"
@@ -400,12 +405,7 @@ fn paths_can_come_on_stdin() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(summary(&out)["pages"], 2);
     let v = anki_import(&[&dir.path().join("d.apkg")]);
-    let fronts: Vec<&str> = v["notes"]
-        .as_array()
-        .expect("notes")
-        .iter()
-        .filter_map(|n| n["fields"]["Front"].as_str())
-        .collect();
+    let fronts = note_fronts(&v);
     assert_eq!(fronts.len(), 11, "{fronts:?}");
     assert!(
         fronts.contains(&"rot") && fronts.contains(&"la poêle"),
