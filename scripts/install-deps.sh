@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything ocr-to-anki needs on Debian 12 (bookworm): Tesseract and Leptonica with their
 # headers, language data, the C toolchain and libclang that the Tesseract bindings build with, and
-# Python with venv (the tests import every deck they write with Anki's own Python backend).
+# Python with venv (the tests import every deck they write with Anki's own Python backend), GTK 4
+# and libadwaita for the desktop app, and Xvfb, D-Bus and ImageMagick, which its tests run it under,
+# drive it through and take screenshots with.
 # Rust itself comes from rustup (Debian 12's rustc is too old); it is installed only when missing.
 set -euo pipefail
 
@@ -14,6 +16,8 @@ PACKAGES=(
   tesseract-ocr-osd tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu
   tesseract-ocr-ita tesseract-ocr-spa tesseract-ocr-por
   python3 python3-venv
+  libgtk-4-dev libadwaita-1-dev fonts-dejavu-core
+  xvfb xauth dbus imagemagick
   ca-certificates curl
 )
 

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 use anki_export::Deck;
 use clap::{Args, ValueEnum};
 use llm_client::{
-    ApiKey, Builtin, CardGenerator, CardOptions, ChatBackend, DEFAULT_API_KEY_ENV, Document,
-    Generation, Grounding, KindWanted, LlmError, ModelGenerator, ModelSettings, Ollama,
-    OpenAiCompatible, Prompts, ResponseCache, RetryPolicy, generate_batch, merge, ollama_base_url,
+    ApiKey, BackendKind, CardGenerator, CardOptions, DEFAULT_API_KEY_ENV, Document, Generation,
+    GeneratorChoice, Grounding, KindWanted, LlmError, ModelSettings, Prompts, ResponseCache,
+    RetryPolicy, generate_batch, merge,
 };
 use ocr_core::{OcrError, ocr_batch};
 
@@ -132,26 +132,21 @@ impl CardFlags {
             None => Prompts::default(),
         };
         let cache = if use_cache { answer_cache() } else { None };
-        let err = |e: LlmError| e.to_string();
-        Ok(match self.backend {
-            Backend::Builtin => Box::new(Builtin),
-            Backend::Ollama => {
-                let url = ollama_base_url(self.base_url.as_deref());
-                let model = self.model.as_deref().unwrap_or("gemma3:4b");
-                let backend = Ollama::new(&url, model, policy).map_err(err)?;
-                boxed(ModelGenerator::new(backend, settings), prompts, cache)
-            }
-            Backend::Openai => {
-                let url = self
-                    .base_url
-                    .as_deref()
-                    .unwrap_or("https://api.openai.com/v1");
-                let model = self.model.as_deref().unwrap_or("gpt-4o-mini");
-                let key = ApiKey::from_env(&self.api_key_env);
-                let backend = OpenAiCompatible::new(url, model, key, policy).map_err(err)?;
-                boxed(ModelGenerator::new(backend, settings), prompts, cache)
-            }
-        })
+        let choice = GeneratorChoice {
+            kind: match self.backend {
+                Backend::Ollama => BackendKind::Ollama,
+                Backend::Openai => BackendKind::OpenAi,
+                Backend::Builtin => BackendKind::Builtin,
+            },
+            base_url: self.base_url.clone(),
+            model: self.model.clone(),
+            api_key: ApiKey::from_env(&self.api_key_env),
+            settings,
+            policy,
+            prompts,
+            cache,
+        };
+        choice.build().map_err(|e: LlmError| e.to_string())
     }
 
     /// The card options these flags ask for, for material in `lang`.
@@ -197,18 +192,6 @@ fn answer_cache() -> Option<ResponseCache> {
             None
         }
     })
-}
-
-fn boxed<B: ChatBackend + 'static>(
-    generator: ModelGenerator<B>,
-    prompts: Prompts,
-    cache: Option<ResponseCache>,
-) -> Box<dyn CardGenerator> {
-    let generator = generator.with_prompts(prompts);
-    match cache {
-        Some(c) => Box::new(generator.with_cache(c)),
-        None => Box::new(generator),
-    }
 }
 
 /// An image path as the cards file should name it: relative to the file's folder when inside it.

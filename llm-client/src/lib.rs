@@ -33,6 +33,7 @@ pub mod answer;
 pub mod backend;
 pub mod builtin;
 pub mod cache;
+pub mod choice;
 pub mod chunk;
 pub mod error;
 pub mod generator;
@@ -49,6 +50,9 @@ pub use backend::{
 };
 pub use builtin::Builtin;
 pub use cache::ResponseCache;
+pub use choice::{
+    BackendKind, DEFAULT_OLLAMA_MODEL, DEFAULT_OPENAI_MODEL, DEFAULT_OPENAI_URL, GeneratorChoice,
+};
 pub use error::{LlmError, Result};
 pub use generator::{BatchItem, BatchProgress, CardGenerator, Generation, generate_batch, merge};
 pub use http::RetryPolicy;

@@ -129,6 +129,27 @@ impl Document {
         }
     }
 
+    /// A document from a recognised page whose text the user corrected: the corrected text, with
+    /// each word that still reads as OCR read it keeping its box (so cards quoting it keep their
+    /// region), and new or changed words without one.
+    pub fn from_corrected(page: &Page, text: &str) -> Document {
+        let mut doc = Document::from_page(page);
+        let ocr: Vec<&str> = page.words().map(|w| w.text.as_str()).collect();
+        let edited: Vec<&str> = text.split_whitespace().collect();
+        let pairs = matching_words(&ocr, &edited);
+        let boxes: Vec<BBox> = page.words().map(|w| w.bbox).collect();
+        doc.words = edited
+            .iter()
+            .enumerate()
+            .map(|(i, w)| SourceWord {
+                text: (*w).to_owned(),
+                bbox: pairs[i].map(|j| boxes[j]),
+            })
+            .collect();
+        doc.text = text.to_owned();
+        doc
+    }
+
     /// A document from plain text, such as a typed or pasted page.
     pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Document {
         let text = text.into();
@@ -146,6 +167,37 @@ impl Document {
             words,
         }
     }
+}
+
+/// For each word of `b`, the index of the word of `a` it is matched to by a longest common
+/// subsequence of the two word lists.
+fn matching_words(a: &[&str], b: &[&str]) -> Vec<Option<usize>> {
+    let (n, m) = (a.len(), b.len());
+    // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..].
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let mut out = vec![None; m];
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if a[i] == b[j] {
+            out[j] = Some(i);
+            i += 1;
+            j += 1;
+        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
 }
 
 /// What cards to make and how.
@@ -244,6 +296,36 @@ mod tests {
         let err = parse_kinds("basic,flip").expect_err("unknown");
         assert!(err.contains("\"flip\""), "{err}");
         assert!(parse_kinds(" , ").is_err());
+    }
+
+    #[test]
+    fn corrected_text_keeps_the_boxes_of_unchanged_words() {
+        use ocr_core::{Block, Line, Preprocessing, Word};
+        let word = |t: &str, x: u32| Word {
+            text: t.into(),
+            bbox: BBox::new(x, 0, 10, 10),
+            confidence: 90.0,
+        };
+        let words = vec![word("le", 0), word("chcval", 20), word("blanc", 40)];
+        let page = Page {
+            source: Some("p.jpg".into()),
+            width: 100,
+            height: 20,
+            language: "fra".into(),
+            blocks: vec![Block {
+                bbox: BBox::new(0, 0, 50, 10),
+                lines: vec![Line {
+                    bbox: BBox::new(0, 0, 50, 10),
+                    words,
+                }],
+            }],
+            preprocessing: Preprocessing::default(),
+        };
+        let doc = Document::from_corrected(&page, "le cheval blanc - the white horse\n");
+        assert_eq!(doc.text, "le cheval blanc - the white horse\n");
+        assert_eq!(doc.image.as_deref(), Some("p.jpg".as_ref()));
+        let boxes: Vec<Option<u32>> = doc.words.iter().map(|w| w.bbox.map(|b| b.x)).collect();
+        assert_eq!(boxes, [Some(0), None, Some(40), None, None, None, None]);
     }
 
     #[test]

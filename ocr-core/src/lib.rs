@@ -32,8 +32,8 @@ pub use error::{OcrError, Result};
 pub use geometry::{BBox, Transform};
 pub use load::{LoadLimits, LoadedImage, load_bytes, load_path};
 pub use page::{Block, Line, Page, Preprocessing, Word};
-pub use preprocess::Pipeline;
-pub use recognize::{OcrOptions, recognize_bytes, recognize_image};
+pub use preprocess::{Pipeline, Prepared};
+pub use recognize::{OcrOptions, prepare_path, recognize_bytes, recognize_image};
 
 /// File extensions this crate reads, lower case.
 pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif"];

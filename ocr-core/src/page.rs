@@ -1,5 +1,6 @@
 //! The recognised text of one image: blocks of lines of words, each with its box and confidence.
 
+use std::ops::Range;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -85,32 +86,46 @@ impl Page {
         self.render(true)
     }
 
-    fn render(&self, columns: bool) -> String {
-        let line_text = |l: &Line| {
-            let mut out = String::new();
-            let mut prev: Option<BBox> = None;
-            for w in &l.words {
-                if let Some(p) = prev {
-                    let gap = w.bbox.x.saturating_sub(p.x + p.width);
-                    let wide = columns && gap > l.bbox.height.max(1) * 3 / 2;
-                    out.push(if wide { '\t' } else { ' ' });
-                }
-                out.push_str(&w.text);
-                prev = Some(w.bbox);
+    /// The plain text (with column tabs when `columns`), and the byte range of each word in it,
+    /// in reading order (one per word of [`Page::words`]): for showing the text with each word tied to its box.
+    pub fn text_with_spans(&self, columns: bool) -> (String, Vec<Range<usize>>) {
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        for block in &self.blocks {
+            let words = || block.lines.iter().flat_map(|l| l.words.iter());
+            if words().all(|w| w.text.trim().is_empty()) {
+                // Nothing to show, but every word keeps its place in the list of spans.
+                spans.extend(words().map(|_| text.len()..text.len()));
+                continue;
             }
-            out
-        };
-        let blocks: Vec<String> = self
-            .blocks
-            .iter()
-            .map(|b| b.lines.iter().map(line_text).collect::<Vec<_>>().join("\n"))
-            .filter(|b| !b.trim().is_empty())
-            .collect();
-        let mut text = blocks.join("\n\n");
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            for (i, l) in block.lines.iter().enumerate() {
+                if i > 0 {
+                    text.push('\n');
+                }
+                let mut prev: Option<BBox> = None;
+                for w in &l.words {
+                    if let Some(p) = prev {
+                        let gap = w.bbox.x.saturating_sub(p.x + p.width);
+                        let wide = columns && gap > l.bbox.height.max(1) * 3 / 2;
+                        text.push(if wide { '\t' } else { ' ' });
+                    }
+                    spans.push(text.len()..text.len() + w.text.len());
+                    text.push_str(&w.text);
+                    prev = Some(w.bbox);
+                }
+            }
+        }
         if !text.is_empty() {
             text.push('\n');
         }
-        text
+        (text, spans)
+    }
+
+    fn render(&self, columns: bool) -> String {
+        self.text_with_spans(columns).0
     }
 
     /// All words in reading order.
@@ -194,6 +209,15 @@ mod tests {
         };
         assert_eq!(p.text_with_columns(), "le four\tthe oven\nagain\n\nBye\n");
         assert_eq!(p.text(), "le four the oven\nagain\n\nBye\n");
+    }
+
+    #[test]
+    fn spans_point_at_each_word() {
+        let p = page();
+        let (text, spans) = p.text_with_spans(false);
+        let words: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(words, ["Hello", "world", "again", "Bye"]);
+        assert_eq!(spans.len(), p.word_count());
     }
 
     #[test]

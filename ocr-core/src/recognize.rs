@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{Engine, Psm, RawWord};
 use crate::error::Result;
 use crate::geometry::Transform;
-use crate::load::{LoadLimits, LoadedImage, load_bytes};
+use crate::load::{LoadLimits, LoadedImage, load_bytes, load_path};
 use crate::page::{Block, Line, Page, Word};
-use crate::preprocess::Pipeline;
+use crate::preprocess::{Pipeline, Prepared};
 
 /// Everything that decides what text comes out of an image.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,6 +83,19 @@ pub fn recognize_bytes(
 ) -> Result<Page> {
     let loaded = load_bytes(bytes, source, LoadLimits::default())?;
     recognize_image(engine, &loaded, source, options)
+}
+
+/// Loads a file and runs the preprocessing on it: the image as shown (EXIF orientation applied)
+/// and the image Tesseract is given, for a frontend to put side by side.
+pub fn prepare_path(path: &Path, options: &OcrOptions) -> Result<(LoadedImage, Prepared)> {
+    let loaded = load_path(path, LoadLimits::default())?;
+    let prepared = if options.pipeline.orient {
+        let mut engine = Engine::new(&options.lang, options.tessdata.as_deref())?;
+        options.pipeline.run(&loaded, Some(&mut engine))
+    } else {
+        options.pipeline.run(&loaded, None)
+    };
+    Ok((loaded, prepared))
 }
 
 /// Groups Tesseract's words into blocks (paragraphs) and lines, with boxes in source pixels.

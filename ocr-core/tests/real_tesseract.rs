@@ -218,3 +218,21 @@ fn missing_language_is_one_clear_error() {
     assert!(matches!(err, OcrError::EngineInit { .. }));
     assert!(err.to_string().contains("tesseract-ocr-qqq"), "{err}");
 }
+
+#[test]
+fn prepared_image_is_the_one_recognised() {
+    let path = sample("vocabulaire-photo.jpg");
+    let (loaded, prepared) = ocr_core::prepare_path(&path, &french()).expect("prepared");
+    let page = read("vocabulaire-photo.jpg");
+    assert_eq!(
+        (loaded.image.width(), loaded.image.height()),
+        (page.width, page.height)
+    );
+    assert_eq!(prepared.report, page.preprocessing);
+    assert_eq!(
+        prepared.image.dimensions(),
+        (page.preprocessing.processed_width, page.preprocessing.processed_height)
+    );
+    let err = ocr_core::prepare_path(&sample("missing.jpg"), &french()).expect_err("no file");
+    assert!(err.to_string().contains("missing.jpg"), "{err}");
+}

@@ -1,0 +1,139 @@
+//! One card of the list as a GObject, so a `gio::ListStore` can hold it and rows can show it.
+
+use std::cell::RefCell;
+
+use anki_export::{Card, CardKind};
+use gtk::glib;
+use gtk::subclass::prelude::*;
+
+mod imp {
+    use super::*;
+
+    #[derive(Default)]
+    pub struct CardObject {
+        pub card: RefCell<Option<Card>>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for CardObject {
+        const NAME: &'static str = "OtaCardObject";
+        type Type = super::CardObject;
+    }
+
+    impl ObjectImpl for CardObject {}
+}
+
+glib::wrapper! {
+    /// A card being reviewed.
+    pub struct CardObject(ObjectSubclass<imp::CardObject>);
+}
+
+impl CardObject {
+    /// Wraps a card.
+    pub fn new(card: Card) -> Self {
+        let obj: Self = glib::Object::new();
+        obj.imp().card.replace(Some(card));
+        obj
+    }
+
+    /// A copy of the card as it is now.
+    pub fn card(&self) -> Card {
+        self.imp()
+            .card
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| Card::basic("", ""))
+    }
+
+    /// Changes the card in place.
+    pub fn update(&self, f: impl FnOnce(&mut Card)) {
+        if let Some(card) = self.imp().card.borrow_mut().as_mut() {
+            f(card);
+        }
+    }
+
+    /// The position of the card's kind in the kind menu (basic, basic and reversed, cloze).
+    pub fn kind_index(&self) -> u32 {
+        match self.card().kind {
+            CardKind::Reversed { .. } => 1,
+            CardKind::Cloze { .. } => 2,
+            _ => 0,
+        }
+    }
+
+    /// The card's two texts: front and back, or cloze text and extra.
+    pub fn sides(&self) -> (String, String) {
+        match self.card().kind {
+            CardKind::Basic { front, back } | CardKind::Reversed { front, back } => (front, back),
+            CardKind::Cloze { text, extra } => (text, extra),
+            _ => (String::new(), String::new()),
+        }
+    }
+
+    /// Sets the first text (front, or cloze text).
+    pub fn set_first(&self, value: &str) {
+        self.update(|c| match &mut c.kind {
+            CardKind::Basic { front, .. } | CardKind::Reversed { front, .. } => {
+                value.clone_into(front);
+            }
+            CardKind::Cloze { text, .. } => value.clone_into(text),
+            _ => {}
+        });
+    }
+
+    /// Sets the second text (back, or cloze extra).
+    pub fn set_second(&self, value: &str) {
+        self.update(|c| match &mut c.kind {
+            CardKind::Basic { back, .. } | CardKind::Reversed { back, .. } => {
+                value.clone_into(back);
+            }
+            CardKind::Cloze { extra, .. } => value.clone_into(extra),
+            _ => {}
+        });
+    }
+
+    /// Switches the card to the kind at `index` in the kind menu, keeping both texts.
+    pub fn set_kind_index(&self, index: u32) {
+        let (first, second) = self.sides();
+        self.update(|c| {
+            c.kind = match index {
+                1 => CardKind::Reversed {
+                    front: first,
+                    back: second,
+                },
+                2 => CardKind::Cloze {
+                    text: first,
+                    extra: second,
+                },
+                _ => CardKind::Basic {
+                    front: first,
+                    back: second,
+                },
+            };
+        });
+    }
+
+    /// The words of the page the card quotes, if it has any.
+    pub fn quote(&self) -> Option<String> {
+        self.card().source.and_then(|s| s.quote)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_changes_keep_the_texts() {
+        let obj = CardObject::new(Card::basic("le four", "the oven"));
+        obj.set_kind_index(2);
+        assert_eq!(obj.card().kind.name(), "cloze");
+        assert_eq!(obj.sides(), ("le four".into(), "the oven".into()));
+        obj.set_first("le {{c1::four}}");
+        obj.set_kind_index(1);
+        assert_eq!(obj.card(), Card::reversed("le {{c1::four}}", "the oven"));
+        assert_eq!(obj.kind_index(), 1);
+        obj.set_second("oven");
+        assert_eq!(obj.sides().1, "oven");
+    }
+}

@@ -1,0 +1,197 @@
+//! A row of the card list: the card's kind, its two texts, editable, and the words it quotes.
+
+use anki_export::CardKind;
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+use gtk::{CompositeTemplate, glib};
+
+use crate::card_object::CardObject;
+
+mod imp {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    #[derive(Default, CompositeTemplate)]
+    #[template(resource = "/io/github/OcrToAnki/ui/card_row.ui")]
+    pub struct CardRow {
+        #[template_child]
+        pub kind: TemplateChild<gtk::DropDown>,
+        #[template_child]
+        pub origin: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub first: TemplateChild<gtk::Entry>,
+        #[template_child]
+        pub second: TemplateChild<gtk::Entry>,
+        #[template_child]
+        pub quote: TemplateChild<gtk::Label>,
+        pub card: RefCell<Option<CardObject>>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for CardRow {
+        const NAME: &'static str = "OtaCardRow";
+        type Type = super::CardRow;
+        type ParentType = gtk::ListBoxRow;
+
+        fn class_init(klass: &mut Self::Class) {
+            klass.bind_template();
+            klass.install_action("card.delete", None, |row, _, _| {
+                let index = u32::try_from(row.index()).unwrap_or(u32::MAX);
+                if let Err(e) = row.activate_action("win.delete-card", Some(&index.to_variant())) {
+                    glib::g_warning!("ocr-to-anki", "cannot delete the card: {e}");
+                }
+            });
+        }
+
+        fn instance_init(obj: &glib::subclass::InitializingObject<Self>) {
+            obj.init_template();
+        }
+    }
+
+    impl ObjectImpl for CardRow {}
+    impl WidgetImpl for CardRow {}
+    impl ListBoxRowImpl for CardRow {}
+}
+
+glib::wrapper! {
+    /// Shows one card and writes every edit back into it.
+    pub struct CardRow(ObjectSubclass<imp::CardRow>)
+        @extends gtk::ListBoxRow, gtk::Widget,
+        @implements gtk::Actionable, gtk::Buildable, gtk::ConstraintTarget;
+}
+
+impl CardRow {
+    /// A row showing `card`.
+    pub fn new(card: &CardObject) -> Self {
+        let row: Self = glib::Object::new();
+        let imp = row.imp();
+        imp.card.replace(Some(card.clone()));
+        let (first, second) = card.sides();
+        imp.first.set_text(&first);
+        imp.second.set_text(&second);
+        imp.kind.set_selected(card.kind_index());
+        let c = card.card();
+        if let Some(source) = &c.source {
+            let name = source
+                .image
+                .file_name()
+                .map_or_else(|| source.image.display().to_string(), |n| n.to_string_lossy().into());
+            imp.origin.set_text(&name);
+        }
+        if let Some(q) = card.quote() {
+            imp.quote.set_text(&format!("“{q}”"));
+            imp.quote.set_tooltip_text(Some("The words on the page this card is based on"));
+            imp.quote.set_visible(true);
+        }
+        row.show_kind();
+
+        imp.first.connect_changed(glib::clone!(
+            #[weak]
+            row,
+            move |e| {
+                row.with_card(|c| c.set_first(&e.text()));
+                row.show_kind();
+            }
+        ));
+        imp.second.connect_changed(glib::clone!(
+            #[weak]
+            row,
+            move |e| row.with_card(|c| c.set_second(&e.text()))
+        ));
+        imp.kind.connect_selected_notify(glib::clone!(
+            #[weak]
+            row,
+            move |d| {
+                row.with_card(|c| c.set_kind_index(d.selected()));
+                row.show_kind();
+            }
+        ));
+        row
+    }
+
+    /// The card this row shows.
+    pub fn card(&self) -> Option<CardObject> {
+        self.imp().card.borrow().clone()
+    }
+
+    fn with_card(&self, f: impl FnOnce(&CardObject)) {
+        if let Some(c) = self.card() {
+            f(&c);
+        }
+    }
+
+    /// Labels the two texts for the card's kind, and marks what would stop the export.
+    fn show_kind(&self) {
+        let Some(card) = self.card() else { return };
+        let imp = self.imp();
+        let cloze = matches!(card.card().kind, CardKind::Cloze { .. });
+        let (a, b) = if cloze {
+            ("Text with {{c1::gaps}}", "Extra (optional)")
+        } else {
+            ("Front", "Back")
+        };
+        imp.first.set_placeholder_text(Some(a));
+        imp.second.set_placeholder_text(Some(b));
+        let text = imp.first.text();
+        let problem = if text.trim().is_empty() {
+            Some("This side is empty: the card cannot be exported")
+        } else if cloze && !text.contains("{{c") {
+            Some("A cloze card needs a gap such as {{c1::word}}")
+        } else {
+            None
+        };
+        if problem.is_some() {
+            imp.first.add_css_class("error");
+        } else {
+            imp.first.remove_css_class("error");
+        }
+        imp.first.set_tooltip_text(problem);
+    }
+
+    /// The entry of the first text (for tests).
+    #[cfg(test)]
+    pub fn first_entry(&self) -> gtk::Entry {
+        self.imp().first.get()
+    }
+
+    /// The kind menu (for tests).
+    #[cfg(test)]
+    pub fn kind_menu(&self) -> gtk::DropDown {
+        self.imp().kind.get()
+    }
+
+    /// The quote label (for tests).
+    #[cfg(test)]
+    pub fn quote_label(&self) -> gtk::Label {
+        self.imp().quote.get()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use anki_export::Card;
+
+    use super::*;
+
+    #[gtk::test]
+    fn edits_reach_the_card_and_cloze_without_gap_is_marked() {
+        crate::register_resources();
+        let mut card = Card::basic("le four", "the oven").with_source("page.jpg", Some([1, 2, 3, 4]));
+        if let Some(s) = card.source.as_mut() {
+            s.quote = Some("le four - the oven".into());
+        }
+        let obj = CardObject::new(card);
+        let row = CardRow::new(&obj);
+        assert!(row.quote_label().is_visible());
+        assert_eq!(row.quote_label().text(), "“le four - the oven”");
+        row.first_entry().set_text("la cuillère");
+        assert_eq!(obj.sides().0, "la cuillère");
+        row.kind_menu().set_selected(2);
+        assert_eq!(obj.card().kind.name(), "cloze");
+        assert!(row.first_entry().has_css_class("error"));
+        row.first_entry().set_text("la {{c1::cuillère}}");
+        assert!(!row.first_entry().has_css_class("error"));
+        assert_eq!(obj.card().source.and_then(|s| s.region), Some([1, 2, 3, 4]));
+    }
+}

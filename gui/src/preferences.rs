@@ -1,0 +1,189 @@
+//! The Preferences window: which generator, which languages and kinds, which deck, where Anki is.
+
+use adw::prelude::*;
+use adw::subclass::prelude::*;
+use gtk::{CompositeTemplate, glib};
+use llm_client::BackendKind;
+
+use crate::settings::Settings;
+use crate::window::Window;
+
+mod imp {
+    use super::*;
+
+    #[derive(Default, CompositeTemplate)]
+    #[template(resource = "/io/github/OcrToAnki/ui/preferences.ui")]
+    pub struct Preferences {
+        #[template_child]
+        pub backend: TemplateChild<adw::ComboRow>,
+        #[template_child]
+        pub base_url: TemplateChild<adw::EntryRow>,
+        #[template_child]
+        pub model: TemplateChild<adw::EntryRow>,
+        #[template_child]
+        pub api_key_env: TemplateChild<adw::EntryRow>,
+        #[template_child]
+        pub language: TemplateChild<adw::EntryRow>,
+        #[template_child]
+        pub kind_basic: TemplateChild<gtk::Switch>,
+        #[template_child]
+        pub kind_reversed: TemplateChild<gtk::Switch>,
+        #[template_child]
+        pub kind_cloze: TemplateChild<gtk::Switch>,
+        #[template_child]
+        pub kind_vocabulary: TemplateChild<gtk::Switch>,
+        #[template_child]
+        pub keep_unverified: TemplateChild<gtk::Switch>,
+        #[template_child]
+        pub deck: TemplateChild<adw::EntryRow>,
+        #[template_child]
+        pub anki_connect_url: TemplateChild<adw::EntryRow>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for Preferences {
+        const NAME: &'static str = "OtaPreferences";
+        type Type = super::Preferences;
+        type ParentType = adw::PreferencesWindow;
+
+        fn class_init(klass: &mut Self::Class) {
+            klass.bind_template();
+        }
+
+        fn instance_init(obj: &glib::subclass::InitializingObject<Self>) {
+            obj.init_template();
+        }
+    }
+
+    impl ObjectImpl for Preferences {}
+    impl WidgetImpl for Preferences {}
+    impl WindowImpl for Preferences {
+        fn close_request(&self) -> glib::Propagation {
+            let obj = self.obj();
+            if let Some(window) = obj.transient_for().and_downcast::<Window>() {
+                window.set_settings(obj.read(&window.settings()));
+            }
+            self.parent_close_request()
+        }
+    }
+    impl AdwWindowImpl for Preferences {}
+    impl PreferencesWindowImpl for Preferences {}
+}
+
+glib::wrapper! {
+    /// Edits the window's settings; they are applied and saved when it closes.
+    pub struct Preferences(ObjectSubclass<imp::Preferences>)
+        @extends adw::PreferencesWindow, adw::Window, gtk::Window, gtk::Widget,
+        @implements gtk::Buildable, gtk::ConstraintTarget, gtk::Native,
+            gtk::Root, gtk::ShortcutManager;
+}
+
+impl Preferences {
+    /// A Preferences window for `window`, showing its settings.
+    pub fn new(window: &Window) -> Self {
+        let prefs: Self = glib::Object::builder()
+            .property("transient-for", window)
+            .build();
+        prefs.show(&window.settings());
+        prefs
+    }
+
+    fn show(&self, s: &Settings) {
+        let imp = self.imp();
+        let index = BackendKind::ALL
+            .iter()
+            .position(|k| *k == s.backend_kind())
+            .unwrap_or(0);
+        imp.backend.set_selected(u32::try_from(index).unwrap_or(0));
+        imp.base_url.set_text(&s.base_url);
+        imp.model.set_text(&s.model);
+        imp.api_key_env.set_text(&s.api_key_env);
+        imp.language.set_text(&s.language);
+        let has = |k: &str| s.kinds.iter().any(|x| x == k);
+        imp.kind_basic.set_active(has("basic"));
+        imp.kind_reversed.set_active(has("reversed"));
+        imp.kind_cloze.set_active(has("cloze"));
+        imp.kind_vocabulary.set_active(has("vocabulary"));
+        imp.keep_unverified.set_active(s.keep_unverified);
+        imp.deck.set_text(&s.deck);
+        imp.anki_connect_url.set_text(&s.anki_connect_url);
+        self.update_rows();
+        imp.backend.connect_selected_notify(glib::clone!(
+            #[weak(rename_to = prefs)]
+            self,
+            move |_| prefs.update_rows()
+        ));
+    }
+
+    /// Shows only the rows the chosen generator uses, with its defaults as hints.
+    fn update_rows(&self) {
+        let imp = self.imp();
+        let kind = self.kind();
+        imp.base_url.set_visible(kind != BackendKind::Builtin);
+        imp.model.set_visible(kind != BackendKind::Builtin);
+        imp.api_key_env.set_visible(kind == BackendKind::OpenAi);
+        let url_hint = match kind {
+            BackendKind::OpenAi => "Server Address (empty: https://api.openai.com/v1)",
+            _ => "Server Address (empty: $OLLAMA_HOST or http://localhost:11434)",
+        };
+        imp.base_url.set_title(url_hint);
+        let model_hint = kind
+            .default_model()
+            .map_or_else(|| "Model".to_owned(), |m| format!("Model (empty: {m})"));
+        imp.model.set_title(&model_hint);
+    }
+
+    fn kind(&self) -> BackendKind {
+        let i = self.imp().backend.selected() as usize;
+        BackendKind::ALL.get(i).copied().unwrap_or_default()
+    }
+
+    /// The settings as edited, on top of `base` (which holds what this window does not show).
+    pub fn read(&self, base: &Settings) -> Settings {
+        let imp = self.imp();
+        let mut kinds = Vec::new();
+        for (on, name) in [
+            (&imp.kind_basic, "basic"),
+            (&imp.kind_reversed, "reversed"),
+            (&imp.kind_cloze, "cloze"),
+            (&imp.kind_vocabulary, "vocabulary"),
+        ] {
+            if on.is_active() {
+                kinds.push(name.to_owned());
+            }
+        }
+        let text = |e: &adw::EntryRow| e.text().trim().to_owned();
+        let or = |value: String, fallback: &str| {
+            if value.is_empty() {
+                fallback.to_owned()
+            } else {
+                value
+            }
+        };
+        let defaults = Settings::default();
+        Settings {
+            backend: self.kind().name().to_owned(),
+            base_url: text(&imp.base_url),
+            model: text(&imp.model),
+            api_key_env: or(text(&imp.api_key_env), &defaults.api_key_env),
+            language: or(text(&imp.language), &defaults.language),
+            kinds,
+            keep_unverified: imp.keep_unverified.is_active(),
+            deck: or(text(&imp.deck), &defaults.deck),
+            anki_connect_url: or(text(&imp.anki_connect_url), &defaults.anki_connect_url),
+            ..base.clone()
+        }
+    }
+
+    /// The generator menu (for tests).
+    #[cfg(test)]
+    pub fn backend_row(&self) -> adw::ComboRow {
+        self.imp().backend.get()
+    }
+
+    /// The language entry (for tests).
+    #[cfg(test)]
+    pub fn language_row(&self) -> adw::EntryRow {
+        self.imp().language.get()
+    }
+}

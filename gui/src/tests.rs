@@ -1,0 +1,1 @@
+//! Widget tests of the whole window, under a real display (Xvfb in CI).

@@ -1,0 +1,1110 @@
+//! The main window: pages on the left, the page and its text on the right, cards in a second view.
+
+mod imp;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use adw::prelude::*;
+use adw::subclass::prelude::*;
+use anki_export::{Card, Deck};
+use gtk::{gdk, gio, glib, pango};
+use llm_client::{ApiKey, Document, GeneratorChoice, ResponseCache};
+use ocr_core::{BBox, IMAGE_EXTENSIONS, OcrOptions, Page};
+
+use crate::card_object::CardObject;
+use crate::card_row::CardRow;
+use crate::page_row::{PageRow, RowState};
+use crate::preferences::Preferences;
+use crate::settings::{Settings, Style};
+use crate::work::{self, Msg, Pixels, file_name};
+
+/// Words Tesseract is less sure of than this (0 to 100) are marked for checking.
+pub const LOW_CONFIDENCE: f32 = 70.0;
+
+/// Where a page stands.
+#[derive(Debug)]
+pub enum PageState {
+    /// Not read yet.
+    Waiting,
+    /// Being read.
+    Reading,
+    /// Read.
+    Read {
+        /// What OCR found.
+        page: Box<Page>,
+        /// Whether it came from the cache.
+        cached: bool,
+    },
+    /// It could not be read; the message names the file and the cause.
+    Failed(String),
+}
+
+/// One page of the list, with what is shown of it.
+#[derive(Debug)]
+pub struct PageEntry {
+    /// The image file.
+    pub path: PathBuf,
+    /// Where it stands.
+    pub state: PageState,
+    /// Its row in the list.
+    pub row: PageRow,
+    /// A copy of the photo to show, and the size its word boxes are measured in.
+    pub photo: Option<(gdk::Texture, (u32, u32))>,
+    /// The image as given to Tesseract.
+    pub prepared: Option<gdk::Texture>,
+    /// Whether the prepared image has been asked for.
+    pub prepare_asked: bool,
+    /// The recognised text, editable, each word tagged with its own tag.
+    pub buffer: Option<gtk::TextBuffer>,
+    /// Each word's tag and its box on the photo.
+    pub words: Vec<(gtk::TextTag, BBox)>,
+}
+
+impl PageEntry {
+    fn status(&self) -> (String, RowState) {
+        match &self.state {
+            PageState::Waiting => ("Waiting to be read".into(), RowState::Idle),
+            PageState::Reading => ("Reading…".into(), RowState::Busy),
+            PageState::Failed(e) => (e.clone(), RowState::Failed),
+            PageState::Read { page, cached } => {
+                let low = page
+                    .words()
+                    .filter(|w| w.confidence < LOW_CONFIDENCE)
+                    .count();
+                let mut s = format!("{} words · {low} to check", page.word_count());
+                if *cached {
+                    s.push_str(" · from the cache");
+                }
+                (s, RowState::Idle)
+            }
+        }
+    }
+}
+
+glib::wrapper! {
+    /// The application's window.
+    pub struct Window(ObjectSubclass<imp::Window>)
+        @extends adw::ApplicationWindow, gtk::ApplicationWindow, gtk::Window, gtk::Widget,
+        @implements gio::ActionGroup, gio::ActionMap, gtk::Buildable,
+            gtk::ConstraintTarget, gtk::Native, gtk::Root, gtk::ShortcutManager;
+}
+
+impl Window {
+    /// A new window for `app`.
+    pub fn new(app: &impl IsA<gtk::Application>) -> Self {
+        glib::Object::builder().property("application", app).build()
+    }
+
+    fn setup(&self) {
+        let imp = self.imp();
+        let path = Settings::default_path();
+        let (settings, problem) = match path.as_deref().map(Settings::load) {
+            Some(Ok(s)) => (s, None),
+            Some(Err(e)) => (Settings::default(), Some(format!("{e}; using the defaults"))),
+            None => (Settings::default(), None),
+        };
+        imp.settings_path.replace(path);
+        self.set_default_size(settings.width.max(360), settings.height.max(300));
+        if settings.maximized {
+            self.maximize();
+        }
+        apply_style(settings.style);
+        imp.settings.replace(settings);
+
+        imp.card_list.bind_model(Some(&imp.cards), |obj| {
+            let card = obj
+                .downcast_ref::<CardObject>()
+                .cloned()
+                .unwrap_or_else(|| CardObject::new(Card::basic("", "")));
+            CardRow::new(&card).upcast()
+        });
+        imp.cards.connect_items_changed(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |_, _, _, _| window.update_cards_view()
+        ));
+        imp.page_list.connect_row_selected(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |_, row| {
+                if let Some(i) = row.and_then(|r| usize::try_from(r.index()).ok()) {
+                    window.show_page(i);
+                }
+            }
+        ));
+
+        let drop = gtk::DropTarget::new(gdk::FileList::static_type(), gdk::DragAction::COPY);
+        drop.connect_drop(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            #[upgrade_or]
+            false,
+            move |_, value, _, _| {
+                let Ok(files) = value.get::<gdk::FileList>() else {
+                    return false;
+                };
+                let paths: Vec<PathBuf> = files.files().iter().filter_map(|f| f.path()).collect();
+                window.add_files(paths);
+                true
+            }
+        ));
+        self.add_controller(drop);
+
+        self.add_actions();
+        let rx = imp.rx.clone();
+        let weak = self.downgrade();
+        glib::spawn_future_local(async move {
+            while let Ok(msg) = rx.recv().await {
+                let Some(window) = weak.upgrade() else { break };
+                window.handle(msg);
+            }
+        });
+        self.update_pages_view();
+        self.update_cards_view();
+        self.update_actions();
+        if let Some(p) = problem {
+            self.toast(&p);
+        }
+    }
+
+    /// Adds the window's actions to its action map, where `GtkApplication` also exports them on
+    /// D-Bus (`org.gtk.Actions` at the window's object path), so scripts and tests can drive it.
+    fn add_actions(&self) {
+        let style = self.imp().settings.borrow().style;
+        let style_action = gio::SimpleAction::new_stateful(
+            "style",
+            Some(glib::VariantTy::STRING),
+            &style.name().to_variant(),
+        );
+        style_action.connect_activate(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |action, param| {
+                let Some(name) = param.and_then(glib::Variant::get::<String>) else {
+                    return;
+                };
+                if let Some(style) = Style::from_name(&name) {
+                    action.set_state(&name.to_variant());
+                    apply_style(style);
+                    window.imp().settings.borrow_mut().style = style;
+                    window.save_settings();
+                }
+            }
+        ));
+        self.add_action(&style_action);
+
+        let simple = |name: &str, f: fn(&Window)| {
+            gio::ActionEntry::builder(name)
+                .activate(move |w: &Window, _, _| f(w))
+                .build()
+        };
+        let with_string = |name: &str, f: fn(&Window, String)| {
+            gio::ActionEntry::builder(name)
+                .parameter_type(Some(glib::VariantTy::STRING))
+                .activate(move |w: &Window, _, p| {
+                    if let Some(s) = p.and_then(glib::Variant::get::<String>) {
+                        f(w, s);
+                    }
+                })
+                .build()
+        };
+        let delete_card = gio::ActionEntry::builder("delete-card")
+            .parameter_type(Some(glib::VariantTy::UINT32))
+            .activate(|w: &Window, _, p| {
+                if let Some(i) = p.and_then(glib::Variant::get::<u32>) {
+                    w.delete_card(i);
+                }
+            })
+            .build();
+        self.add_action_entries([
+            simple("open", Window::open_dialog),
+            simple("export", Window::export_dialog),
+            with_string("export-to", |w, p| w.export_to(Path::new(&p))),
+            with_string("add-file", |w, p| w.add_files(vec![PathBuf::from(p)])),
+            simple("send-to-anki", Window::send_to_anki),
+            simple("generate", Window::generate),
+            simple("add-card", Window::add_card),
+            delete_card,
+            simple("remove-page", Window::remove_page),
+            simple("read-again", Window::read_again),
+            simple("cancel", Window::cancel),
+            simple("preferences", |w| Preferences::new(w).present()),
+        ]);
+    }
+
+    fn set_enabled(&self, name: &str, enabled: bool) {
+        if let Some(a) = self.lookup_action(name).and_downcast::<gio::SimpleAction>() {
+            a.set_enabled(enabled);
+        }
+    }
+
+    /// Enables the actions that make sense now.
+    fn update_actions(&self) {
+        let imp = self.imp();
+        let pages = imp.pages.borrow();
+        let any_read = pages
+            .iter()
+            .any(|p| matches!(p.state, PageState::Read { .. }));
+        let has_cards = imp.cards.n_items() > 0;
+        let busy = imp.reading.get() || imp.generating.get();
+        self.set_enabled("generate", any_read && !imp.generating.get());
+        self.set_enabled("export", has_cards && !imp.exporting.get());
+        self.set_enabled("export-to", has_cards && !imp.exporting.get());
+        self.set_enabled("send-to-anki", has_cards && !imp.exporting.get());
+        self.set_enabled("read-again", !pages.is_empty() && !imp.reading.get());
+        self.set_enabled("remove-page", imp.current.get().is_some() && !imp.reading.get());
+        self.set_enabled("cancel", busy);
+        imp.progress_revealer.set_reveal_child(busy);
+    }
+
+    /// The settings in use.
+    pub fn settings(&self) -> Settings {
+        self.imp().settings.borrow().clone()
+    }
+
+    /// Replaces the settings and saves them.
+    pub fn set_settings(&self, settings: Settings) {
+        apply_style(settings.style);
+        self.imp().settings.replace(settings);
+        self.save_settings();
+    }
+
+    fn save_settings(&self) {
+        let imp = self.imp();
+        let Some(path) = imp.settings_path.borrow().clone() else {
+            return;
+        };
+        if let Err(e) = imp.settings.borrow().save(&path) {
+            self.toast(&e.to_string());
+        }
+    }
+
+    fn on_close(&self) {
+        self.imp().cancel.borrow().store(true, Ordering::Relaxed);
+        let (w, h) = self.default_size();
+        {
+            let mut s = self.imp().settings.borrow_mut();
+            s.maximized = self.is_maximized();
+            if !s.maximized && w > 0 && h > 0 {
+                s.width = w;
+                s.height = h;
+            }
+        }
+        self.save_settings();
+    }
+
+    /// Shows a short message at the bottom of the window.
+    pub fn toast(&self, text: &str) {
+        let toast = adw::Toast::new(&glib::markup_escape_text(text));
+        toast.set_timeout(6);
+        self.imp().toasts.add_toast(toast);
+    }
+
+    /// Shows a problem that needs the user to do something.
+    pub fn alert(&self, heading: &str, body: &str) {
+        let dialog = adw::MessageDialog::new(Some(self), Some(heading), Some(body));
+        dialog.add_response("close", "_Close");
+        dialog.set_default_response(Some("close"));
+        dialog.present();
+    }
+
+    /// The OCR settings from the window's settings.
+    fn ocr_options(&self) -> OcrOptions {
+        OcrOptions {
+            lang: self.imp().settings.borrow().language.clone(),
+            ..OcrOptions::default()
+        }
+    }
+
+    // ---- pages ----
+
+    /// Adds image files (or the images in folders) to the list and starts reading them.
+    pub fn add_files(&self, paths: Vec<PathBuf>) {
+        let imp = self.imp();
+        let mut added = Vec::new();
+        let mut expanded = Vec::new();
+        for p in paths {
+            if p.is_dir() {
+                let mut inside: Vec<PathBuf> = std::fs::read_dir(&p)
+                    .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                    .unwrap_or_default();
+                inside.retain(|f| is_image(f));
+                inside.sort();
+                if inside.is_empty() {
+                    self.toast(&format!("{}: no images in this folder", p.display()));
+                }
+                expanded.extend(inside);
+            } else {
+                expanded.push(p);
+            }
+        }
+        for path in expanded {
+            let path = std::fs::canonicalize(&path).unwrap_or(path);
+            if !is_image(&path) {
+                self.toast(&format!(
+                    "{}: not an image this app reads ({})",
+                    path.display(),
+                    IMAGE_EXTENSIONS.join(", ")
+                ));
+                continue;
+            }
+            if imp.pages.borrow().iter().any(|p| p.path == path) {
+                self.toast(&format!("{} is already in the list", file_name(&path)));
+                continue;
+            }
+            let row = PageRow::new(&file_name(&path));
+            let entry = PageEntry {
+                path: path.clone(),
+                state: PageState::Waiting,
+                row: row.clone(),
+                photo: None,
+                prepared: None,
+                prepare_asked: false,
+                buffer: None,
+                words: Vec::new(),
+            };
+            let (status, state) = entry.status();
+            row.set_status(&status, state);
+            imp.page_list.append(&row);
+            imp.pages.borrow_mut().push(entry);
+            added.push(path);
+        }
+        if added.is_empty() {
+            return;
+        }
+        if let Some(folder) = added[0].parent() {
+            imp.settings.borrow_mut().last_folder = Some(folder.to_owned());
+        }
+        work::pictures(added, imp.tx.clone());
+        self.update_pages_view();
+        if imp.current.get().is_none() {
+            self.select_page(0);
+        }
+        self.start_reading();
+    }
+
+    /// Selects the page at `index` in the list.
+    pub fn select_page(&self, index: usize) {
+        let imp = self.imp();
+        if let Some(row) = imp
+            .page_list
+            .row_at_index(i32::try_from(index).unwrap_or(i32::MAX))
+        {
+            imp.page_list.select_row(Some(&row));
+        }
+    }
+
+    fn start_reading(&self) {
+        let imp = self.imp();
+        if imp.reading.get() {
+            return;
+        }
+        let paths: Vec<PathBuf> = {
+            let mut pages = imp.pages.borrow_mut();
+            pages
+                .iter_mut()
+                .filter(|p| matches!(p.state, PageState::Waiting))
+                .map(|p| {
+                    p.state = PageState::Reading;
+                    let (s, st) = p.status();
+                    p.row.set_status(&s, st);
+                    p.path.clone()
+                })
+                .collect()
+        };
+        if paths.is_empty() {
+            return;
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        imp.cancel.replace(Arc::clone(&cancel));
+        imp.reading.set(true);
+        imp.progress.set_fraction(0.0);
+        imp.progress
+            .set_text(Some(&format!("Reading {} pages…", paths.len())));
+        work::read(paths, self.ocr_options(), cancel, imp.tx.clone());
+        self.update_actions();
+    }
+
+    fn read_again(&self) {
+        let imp = self.imp();
+        for p in imp.pages.borrow_mut().iter_mut() {
+            p.state = PageState::Waiting;
+            p.buffer = None;
+            p.words.clear();
+            p.prepared = None;
+            p.prepare_asked = false;
+            let (s, st) = p.status();
+            p.row.set_status(&s, st);
+        }
+        if let Some(i) = imp.current.get() {
+            self.show_page(i);
+        }
+        self.start_reading();
+    }
+
+    fn remove_page(&self) {
+        let imp = self.imp();
+        let Some(i) = imp.current.get() else { return };
+        let entry = {
+            let mut pages = imp.pages.borrow_mut();
+            if i >= pages.len() {
+                return;
+            }
+            pages.remove(i)
+        };
+        imp.current.set(None);
+        imp.page_list.remove(&entry.row);
+        self.update_pages_view();
+        let left = imp.pages.borrow().len();
+        if left > 0 {
+            self.select_page(i.min(left - 1));
+        } else {
+            self.clear_page_view();
+        }
+        self.update_actions();
+    }
+
+    fn update_pages_view(&self) {
+        let imp = self.imp();
+        let empty = imp.pages.borrow().is_empty();
+        imp.pages_stack
+            .set_visible_child_name(if empty { "empty" } else { "content" });
+    }
+
+    fn clear_page_view(&self) {
+        let imp = self.imp();
+        imp.photo.set_picture(None, (0, 0));
+        imp.prepared.set_picture(None, (0, 0));
+        imp.text.set_buffer(Some(&gtk::TextBuffer::new(None)));
+        imp.page_info.set_text("");
+    }
+
+    /// Shows the page at `index`: photo, prepared image, text.
+    fn show_page(&self, index: usize) {
+        let imp = self.imp();
+        imp.current.set(Some(index));
+        let mut ask_prepare = None;
+        {
+            let mut pages = imp.pages.borrow_mut();
+            let Some(entry) = pages.get_mut(index) else {
+                return;
+            };
+            match &entry.photo {
+                Some((t, size)) => imp.photo.set_picture(Some(t), *size),
+                None => imp.photo.set_picture(None, (0, 0)),
+            }
+            imp.prepared.set_picture(entry.prepared.as_ref(), prepared_size(entry));
+            if entry.prepared.is_none()
+                && !entry.prepare_asked
+                && !matches!(entry.state, PageState::Failed(_))
+            {
+                entry.prepare_asked = true;
+                ask_prepare = Some(entry.path.clone());
+            }
+            let (status, _) = entry.status();
+            match (&entry.state, &entry.buffer) {
+                (PageState::Read { page, .. }, Some(buffer)) => {
+                    imp.text.set_buffer(Some(buffer));
+                    imp.text.set_editable(true);
+                    let low: Vec<BBox> = page
+                        .words()
+                        .filter(|w| w.confidence < LOW_CONFIDENCE)
+                        .map(|w| w.bbox)
+                        .collect();
+                    imp.photo.set_marked(low.clone());
+                    let mean = page.mean_confidence().unwrap_or(0.0);
+                    imp.page_info.set_text(&format!(
+                        "{} words, mean confidence {mean:.0}%. {} words Tesseract was unsure of are \
+                         underlined and shaded on the photo: click a word to see where it is. The \
+                         text can be corrected before making cards.",
+                        page.word_count(),
+                        low.len()
+                    ));
+                }
+                _ => {
+                    imp.text.set_buffer(Some(&gtk::TextBuffer::new(None)));
+                    imp.text.set_editable(false);
+                    imp.page_info.set_text(&status);
+                }
+            }
+        }
+        if let Some(path) = ask_prepare {
+            work::prepare(path, self.ocr_options(), imp.tx.clone());
+        }
+        self.update_actions();
+    }
+
+    /// Builds the editable text of a page, each word tagged so a click can find its box.
+    fn text_of(&self, page: &Page) -> (gtk::TextBuffer, Vec<(gtk::TextTag, BBox)>) {
+        let buffer = gtk::TextBuffer::new(None);
+        let table = buffer.tag_table();
+        let low = gtk::TextTag::builder()
+            .name("low-confidence")
+            .underline(pango::Underline::Error)
+            .background_rgba(&gdk::RGBA::new(0.96, 0.65, 0.14, 0.25))
+            .build();
+        table.add(&low);
+        let (text, spans) = page.text_with_spans(true);
+        buffer.set_text(&text);
+        let mut chars = 0usize;
+        let mut byte = 0usize;
+        let mut offset = |to: usize| {
+            chars += text[byte..to].chars().count();
+            byte = to;
+            i32::try_from(chars).unwrap_or(i32::MAX)
+        };
+        let mut words = Vec::new();
+        for (w, span) in page.words().zip(spans) {
+            let start = offset(span.start);
+            let end = offset(span.end);
+            let tag = gtk::TextTag::new(None);
+            table.add(&tag);
+            let (a, b) = (buffer.iter_at_offset(start), buffer.iter_at_offset(end));
+            buffer.apply_tag(&tag, &a, &b);
+            if w.confidence < LOW_CONFIDENCE {
+                buffer.apply_tag(&low, &a, &b);
+            }
+            words.push((tag, w.bbox));
+        }
+        buffer.set_modified(false);
+        buffer.connect_mark_set(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |_, iter, mark| {
+                if mark.name().as_deref() == Some("insert") {
+                    window.show_word_at(iter);
+                }
+            }
+        ));
+        (buffer, words)
+    }
+
+    fn show_word_at(&self, iter: &gtk::TextIter) {
+        let imp = self.imp();
+        let Some(i) = imp.current.get() else { return };
+        let pages = imp.pages.borrow();
+        let Some(entry) = pages.get(i) else { return };
+        let tags = iter.tags();
+        let found = entry
+            .words
+            .iter()
+            .find(|(t, _)| tags.contains(t))
+            .map(|(_, b)| *b);
+        imp.photo.set_highlight(found);
+    }
+
+    /// Puts the cursor on the `index`th word of the page shown; returns the word's box.
+    pub fn select_word(&self, index: usize) -> Option<BBox> {
+        let imp = self.imp();
+        let (buffer, tag) = {
+            let pages = imp.pages.borrow();
+            let entry = pages.get(imp.current.get()?)?;
+            (entry.buffer.clone()?, entry.words.get(index)?.0.clone())
+        };
+        let mut iter = buffer.start_iter();
+        if !iter.starts_tag(Some(&tag)) && !iter.forward_to_tag_toggle(Some(&tag)) {
+            return None;
+        }
+        buffer.place_cursor(&iter);
+        imp.photo.highlight()
+    }
+
+    // ---- jobs reporting back ----
+
+    fn entry_index(&self, path: &Path) -> Option<usize> {
+        self.imp().pages.borrow().iter().position(|p| p.path == path)
+    }
+
+    fn handle(&self, msg: Msg) {
+        let imp = self.imp();
+        match msg {
+            Msg::Picture {
+                path,
+                thumb,
+                shown,
+                size,
+            } => {
+                let Some(i) = self.entry_index(&path) else { return };
+                let shown = texture(&shown);
+                {
+                    let mut pages = imp.pages.borrow_mut();
+                    pages[i].row.set_thumb(&texture(&thumb));
+                    pages[i].photo = Some((shown, size));
+                }
+                if imp.current.get() == Some(i) {
+                    self.show_page(i);
+                }
+            }
+            Msg::Prepared { path, image } => {
+                let Some(i) = self.entry_index(&path) else { return };
+                imp.pages.borrow_mut()[i].prepared = Some(texture(&image));
+                if imp.current.get() == Some(i) {
+                    self.show_page(i);
+                }
+            }
+            Msg::PictureFailed { path, error } => {
+                if let Some(i) = self.entry_index(&path) {
+                    let mut pages = imp.pages.borrow_mut();
+                    let entry = &mut pages[i];
+                    if !matches!(entry.state, PageState::Read { .. }) {
+                        entry.state = PageState::Failed(error.clone());
+                        let (s, st) = entry.status();
+                        entry.row.set_status(&s, st);
+                    }
+                }
+                self.toast(&error);
+            }
+            Msg::ReadProgress { done, total } => {
+                imp.progress.set_fraction(done as f64 / total.max(1) as f64);
+                imp.progress
+                    .set_text(Some(&format!("Reading pages: {done} of {total}")));
+            }
+            Msg::Read {
+                path,
+                result,
+                cached,
+                cancelled,
+            } => self.page_read(&path, result, cached, cancelled),
+            Msg::ReadingDone { error } => {
+                imp.reading.set(false);
+                if let Some(e) = error {
+                    for p in imp.pages.borrow_mut().iter_mut() {
+                        if matches!(p.state, PageState::Reading) {
+                            p.state = PageState::Failed(e.clone());
+                            let (s, st) = p.status();
+                            p.row.set_status(&s, st);
+                        }
+                    }
+                    self.alert(
+                        "Cannot Read the Pages",
+                        &format!(
+                            "{e}\n\nCheck the page language in Preferences: it takes Tesseract \
+                             codes such as eng, fra or eng+deu, and each needs its language data \
+                             installed (Debian: tesseract-ocr-fra and so on)."
+                        ),
+                    );
+                }
+                if let Some(i) = imp.current.get() {
+                    self.show_page(i);
+                }
+                if imp.cancel.borrow().load(Ordering::Relaxed) {
+                    self.update_actions();
+                } else {
+                    self.start_reading();
+                    self.update_actions();
+                }
+            }
+            Msg::CardsProgress { done, total } => {
+                imp.progress.set_fraction(done as f64 / total.max(1) as f64);
+                imp.progress
+                    .set_text(Some(&format!("Making cards: {done} of {total} pages")));
+            }
+            Msg::CardsDone(result) => self.cards_made(result),
+            Msg::Exported(result) => {
+                imp.exporting.set(false);
+                match result {
+                    Ok((path, s)) => self.toast(&format!(
+                        "Saved {} notes ({} cards) to {}",
+                        s.notes,
+                        s.cards,
+                        path.display()
+                    )),
+                    Err(e) => self.alert("Cannot Export the Deck", &e),
+                }
+                self.update_actions();
+            }
+            Msg::Sent(result) => {
+                imp.exporting.set(false);
+                match result {
+                    Ok(s) => self.toast(&format!(
+                        "Added {} notes to Anki; {} were there already",
+                        s.notes, s.duplicates
+                    )),
+                    Err(e) => self.alert(
+                        "Cannot Send the Cards to Anki",
+                        &format!(
+                            "{e}\n\nOpen Anki with the AnkiConnect add-on installed (code \
+                             2055492159), check its address in Preferences, or export an Anki \
+                             package instead."
+                        ),
+                    ),
+                }
+                self.update_actions();
+            }
+        }
+    }
+
+    fn page_read(&self, path: &Path, result: Result<Page, String>, cached: bool, cancelled: bool) {
+        let imp = self.imp();
+        let Some(i) = self.entry_index(path) else { return };
+        let mut error = None;
+        let built = match &result {
+            Ok(page) => Some(self.text_of(page)),
+            Err(_) => None,
+        };
+        {
+            let mut pages = imp.pages.borrow_mut();
+            let entry = &mut pages[i];
+            entry.state = match result {
+                Ok(page) => {
+                    if let Some((buffer, words)) = built {
+                        entry.buffer = Some(buffer);
+                        entry.words = words;
+                    }
+                    PageState::Read {
+                        page: Box::new(page),
+                        cached,
+                    }
+                }
+                Err(_) if cancelled => PageState::Waiting,
+                Err(e) => {
+                    error = Some(e.clone());
+                    PageState::Failed(e)
+                }
+            };
+            let (s, st) = entry.status();
+            entry.row.set_status(&s, st);
+        }
+        if let Some(e) = error {
+            self.toast(&e);
+        }
+    }
+
+    // ---- cards ----
+
+    fn generate(&self) {
+        let imp = self.imp();
+        if imp.generating.get() {
+            return;
+        }
+        let settings = self.settings();
+        if let Err(e) = anki_export::model::validate_deck_name(&settings.deck) {
+            self.alert("The Deck Name Cannot Be Used", &format!("{e}\n\nChange it in Preferences."));
+            return;
+        }
+        let documents: Vec<Document> = imp
+            .pages
+            .borrow()
+            .iter()
+            .filter_map(|p| match (&p.state, &p.buffer) {
+                (PageState::Read { page, .. }, Some(buffer)) if buffer.is_modified() => {
+                    let text = buffer.text(&buffer.start_iter(), &buffer.end_iter(), false);
+                    Some(Document::from_corrected(page, &text))
+                }
+                (PageState::Read { page, .. }, _) => Some(Document::from_page(page)),
+                _ => None,
+            })
+            .collect();
+        if documents.is_empty() {
+            self.toast("No page has been read yet");
+            return;
+        }
+        let cache = work::ocr_cache()
+            .and_then(|c| c.dir().parent().map(|d| d.join("llm")))
+            .and_then(|d| ResponseCache::open(d).ok());
+        let choice = GeneratorChoice {
+            kind: settings.backend_kind(),
+            base_url: Some(settings.base_url.clone()),
+            model: Some(settings.model.clone()),
+            api_key: ApiKey::from_env(&settings.api_key_env),
+            cache,
+            ..GeneratorChoice::default()
+        };
+        let cancel = Arc::new(AtomicBool::new(false));
+        imp.cancel.replace(Arc::clone(&cancel));
+        imp.generating.set(true);
+        imp.progress.set_fraction(0.0);
+        imp.progress.set_text(Some(&format!(
+            "Making cards from {} pages…",
+            documents.len()
+        )));
+        work::generate(
+            documents,
+            choice,
+            settings.card_options(),
+            cancel,
+            imp.tx.clone(),
+        );
+        self.update_actions();
+    }
+
+    fn cards_made(&self, result: Result<work::Cards, String>) {
+        let imp = self.imp();
+        imp.generating.set(false);
+        self.update_actions();
+        let made = match result {
+            Ok(m) => m,
+            Err(e) if e == work::STOPPED => {
+                self.toast("Stopped making cards");
+                return;
+            }
+            Err(e) => {
+                self.alert(
+                    "Cannot Make Cards",
+                    &format!(
+                        "{e}\n\nIn Preferences, check the generator, its address and model, or \
+                         choose Built-in to make cards without a model."
+                    ),
+                );
+                return;
+            }
+        };
+        let known: HashSet<String> = self.cards().iter().map(Card::guid).collect();
+        let mut added = 0;
+        for card in made.cards {
+            if !known.contains(&card.guid()) {
+                imp.cards.append(&CardObject::new(card));
+                added += 1;
+            }
+        }
+        let report = &made.report;
+        let mut line = format!("Made {added} new cards");
+        let dropped = report.dropped_total();
+        if dropped > 0 {
+            let reasons: Vec<String> = report
+                .dropped
+                .iter()
+                .map(|(r, n)| format!("{n} {r}"))
+                .collect();
+            line.push_str(&format!("; left out {dropped}: {}", reasons.join(", ")));
+        }
+        if report.flagged > 0 {
+            line.push_str(&format!(
+                "; {} kept but tagged unverified (quote not found on the page)",
+                report.flagged
+            ));
+        }
+        imp.cards_info.set_text(&line);
+        self.toast(&line);
+        if !made.errors.is_empty() {
+            self.alert("Some Pages Got No Cards", &made.errors.join("\n"));
+        }
+        if added > 0 {
+            imp.stack.set_visible_child_name("cards");
+        }
+    }
+
+    /// The cards in the list, as they are now.
+    pub fn cards(&self) -> Vec<Card> {
+        let store = &self.imp().cards;
+        (0..store.n_items())
+            .filter_map(|i| store.item(i).and_downcast::<CardObject>())
+            .map(|c| c.card())
+            .collect()
+    }
+
+    fn add_card(&self) {
+        let imp = self.imp();
+        let mut card = Card::basic("", "");
+        if let Some(i) = imp.current.get()
+            && let Some(p) = imp.pages.borrow().get(i)
+        {
+            card = card.with_source(p.path.clone(), None);
+        }
+        imp.cards.append(&CardObject::new(card));
+        imp.stack.set_visible_child_name("cards");
+        if let Some(row) = imp
+            .card_list
+            .row_at_index(i32::try_from(imp.cards.n_items()).unwrap_or(1) - 1)
+        {
+            row.child_focus(gtk::DirectionType::TabForward);
+        }
+    }
+
+    fn delete_card(&self, index: u32) {
+        let imp = self.imp();
+        if index < imp.cards.n_items() {
+            imp.cards.remove(index);
+        }
+    }
+
+    fn update_cards_view(&self) {
+        let imp = self.imp();
+        let n = imp.cards.n_items();
+        imp.cards_stack
+            .set_visible_child_name(if n == 0 { "empty" } else { "content" });
+        if imp.cards_info.text().is_empty() && n > 0 {
+            imp.cards_info.set_text(&format!("{n} cards"));
+        }
+        self.update_actions();
+    }
+
+    /// The deck to export, or why it cannot be exported.
+    fn deck(&self) -> Result<Deck, String> {
+        let name = self.imp().settings.borrow().deck.clone();
+        anki_export::model::validate_deck_name(&name).map_err(|e| e.to_string())?;
+        let cards = self.cards();
+        if cards.is_empty() {
+            return Err("There are no cards to export.".into());
+        }
+        for (i, c) in cards.iter().enumerate() {
+            c.validate(i + 1).map_err(|e| e.to_string())?;
+        }
+        Ok(Deck { name, cards })
+    }
+
+    fn export_dialog(&self) {
+        let dialog = gtk::FileChooserNative::new(
+            Some("Export Deck"),
+            Some(self),
+            gtk::FileChooserAction::Save,
+            Some("_Export"),
+            Some("_Cancel"),
+        );
+        let deck = self.imp().settings.borrow().deck.replace("::", " - ");
+        dialog.set_current_name(&format!("{deck}.apkg"));
+        let filter = gtk::FileFilter::new();
+        filter.set_name(Some("Anki packages"));
+        filter.add_pattern("*.apkg");
+        dialog.add_filter(&filter);
+        if let Some(folder) = self.imp().settings.borrow().last_folder.clone() {
+            let _ = dialog.set_current_folder(Some(&gio::File::for_path(folder)));
+        }
+        dialog.connect_response(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |d, response| {
+                if response == gtk::ResponseType::Accept
+                    && let Some(mut path) = d.file().and_then(|f| f.path())
+                {
+                    if path.extension().is_none() {
+                        path.set_extension("apkg");
+                    }
+                    window.export_to(&path);
+                }
+                d.destroy();
+                window.imp().dialog.take();
+            }
+        ));
+        dialog.show();
+        self.imp().dialog.replace(Some(dialog));
+    }
+
+    /// Writes the cards to an `.apkg` file.
+    pub fn export_to(&self, path: &Path) {
+        let imp = self.imp();
+        let deck = match self.deck() {
+            Ok(d) => d,
+            Err(e) => {
+                imp.stack.set_visible_child_name("cards");
+                self.alert("Cannot Export the Deck", &e);
+                return;
+            }
+        };
+        imp.exporting.set(true);
+        self.update_actions();
+        work::export(deck, path.to_owned(), imp.tx.clone());
+    }
+
+    fn send_to_anki(&self) {
+        let imp = self.imp();
+        let deck = match self.deck() {
+            Ok(d) => d,
+            Err(e) => {
+                self.alert("Cannot Send the Cards to Anki", &e);
+                return;
+            }
+        };
+        imp.exporting.set(true);
+        self.update_actions();
+        let url = imp.settings.borrow().anki_connect_url.clone();
+        work::send_to_anki(deck, url, imp.tx.clone());
+    }
+
+    fn cancel(&self) {
+        self.imp().cancel.borrow().store(true, Ordering::Relaxed);
+    }
+
+    fn open_dialog(&self) {
+        let dialog = gtk::FileChooserNative::new(
+            Some("Open Images"),
+            Some(self),
+            gtk::FileChooserAction::Open,
+            Some("_Open"),
+            Some("_Cancel"),
+        );
+        dialog.set_select_multiple(true);
+        let filter = gtk::FileFilter::new();
+        filter.set_name(Some("Images"));
+        for ext in IMAGE_EXTENSIONS {
+            filter.add_suffix(ext);
+        }
+        dialog.add_filter(&filter);
+        if let Some(folder) = self.imp().settings.borrow().last_folder.clone() {
+            let _ = dialog.set_current_folder(Some(&gio::File::for_path(folder)));
+        }
+        dialog.connect_response(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |d, response| {
+                if response == gtk::ResponseType::Accept {
+                    let files = d.files();
+                    let paths: Vec<PathBuf> = (0..files.n_items())
+                        .filter_map(|i| files.item(i).and_downcast::<gio::File>())
+                        .filter_map(|f| f.path())
+                        .collect();
+                    window.add_files(paths);
+                }
+                d.destroy();
+                window.imp().dialog.take();
+            }
+        ));
+        dialog.show();
+        self.imp().dialog.replace(Some(dialog));
+    }
+
+    /// The page entries' states, for tests.
+    #[cfg(test)]
+    pub fn page_states(&self) -> Vec<String> {
+        self.imp()
+            .pages
+            .borrow()
+            .iter()
+            .map(|p| p.row.status())
+            .collect()
+    }
+
+    /// Whether any work is under way.
+    pub fn busy(&self) -> bool {
+        let imp = self.imp();
+        imp.reading.get() || imp.generating.get() || imp.exporting.get()
+    }
+}
+
+fn is_image(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+fn prepared_size(entry: &PageEntry) -> (u32, u32) {
+    entry.prepared.as_ref().map_or((0, 0), |t| {
+        (
+            u32::try_from(t.width()).unwrap_or(0),
+            u32::try_from(t.height()).unwrap_or(0),
+        )
+    })
+}
+
+fn texture(p: &Pixels) -> gdk::Texture {
+    gdk::MemoryTexture::new(
+        i32::try_from(p.width).unwrap_or(1),
+        i32::try_from(p.height).unwrap_or(1),
+        gdk::MemoryFormat::R8g8b8a8,
+        &glib::Bytes::from(&p.rgba[..]),
+        p.width as usize * 4,
+    )
+    .upcast()
+}
+
+fn apply_style(style: Style) {
+    let scheme = match style {
+        Style::System => adw::ColorScheme::Default,
+        Style::Light => adw::ColorScheme::ForceLight,
+        Style::Dark => adw::ColorScheme::ForceDark,
+    };
+    adw::StyleManager::default().set_color_scheme(scheme);
+}

@@ -1,0 +1,340 @@
+//! The slow work, done off the main thread: decoding pictures, OCR, card generation, export.
+//!
+//! Each job runs on a thread of its own (or on the shared Tokio runtime for network work) and
+//! reports through an `async_channel` as [`Msg`]s, which the window receives on the main thread.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use anki_export::{AnkiConnect, Card, Deck, ExportOptions, ExportSummary, write_apkg};
+use image::imageops::FilterType;
+use llm_client::{
+    CardOptions, Document, GeneratorChoice, Report, generate_batch, merge,
+};
+use ocr_core::{
+    BatchOptions, Cache, LoadLimits, OcrError, OcrOptions, Page, load_path, ocr_batch,
+};
+
+/// The longest side of the copy of a photo kept for showing; boxes stay in source pixels.
+pub const SHOWN_SIDE: u32 = 1600;
+/// The longest side of a thumbnail.
+pub const THUMB_SIDE: u32 = 96;
+
+/// The error of a job the user stopped.
+pub const STOPPED: &str = "stopped";
+
+/// Pixels to be made into a texture on the main thread: RGBA, 8 bits, rows packed.
+#[derive(Debug, Clone)]
+pub struct Pixels {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// RGBA bytes, `width * 4` per row.
+    pub rgba: Vec<u8>,
+}
+
+impl Pixels {
+    fn of(image: &image::DynamicImage, side: u32) -> Pixels {
+        let small = if image.width().max(image.height()) > side {
+            image.resize(side, side, FilterType::Triangle)
+        } else {
+            image.clone()
+        };
+        let rgba = small.to_rgba8();
+        Pixels {
+            width: rgba.width(),
+            height: rgba.height(),
+            rgba: rgba.into_raw(),
+        }
+    }
+}
+
+/// What a job reports.
+#[derive(Debug)]
+pub enum Msg {
+    /// A picture was decoded: a thumbnail, a copy to show, and its full size.
+    Picture {
+        /// The file.
+        path: PathBuf,
+        /// For the page list.
+        thumb: Pixels,
+        /// For the page view.
+        shown: Pixels,
+        /// The size word boxes are measured in.
+        size: (u32, u32),
+    },
+    /// The image Tesseract is given for a file, for showing beside the photo.
+    Prepared {
+        /// The file.
+        path: PathBuf,
+        /// The processed image.
+        image: Pixels,
+    },
+    /// A file could not be decoded or prepared; the message names it.
+    PictureFailed {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: String,
+    },
+    /// How far the OCR batch has got.
+    ReadProgress {
+        /// Pages done.
+        done: usize,
+        /// Pages in all.
+        total: usize,
+    },
+    /// One page of the OCR batch is done.
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Its page, or why it failed.
+        result: Result<Page, String>,
+        /// Whether it came from the cache.
+        cached: bool,
+        /// Whether it was not read because the batch was stopped.
+        cancelled: bool,
+    },
+    /// The OCR batch is over (`error` when it could not start at all).
+    ReadingDone {
+        /// A problem that failed every page, such as missing language data.
+        error: Option<String>,
+    },
+    /// One page's cards are done.
+    CardsProgress {
+        /// Pages done.
+        done: usize,
+        /// Pages in all.
+        total: usize,
+    },
+    /// Card generation is over.
+    CardsDone(Result<Cards, String>),
+    /// A deck was written.
+    Exported(Result<(PathBuf, ExportSummary), String>),
+    /// Cards were sent to Anki.
+    Sent(Result<ExportSummary, String>),
+}
+
+/// The outcome of generating cards.
+#[derive(Debug, Default)]
+pub struct Cards {
+    /// The cards, in page order.
+    pub cards: Vec<Card>,
+    /// What was made and left out.
+    pub report: Report,
+    /// One line per page whose cards could not be made.
+    pub errors: Vec<String>,
+}
+
+/// The sending end of the window's message channel.
+pub type Sender = async_channel::Sender<Msg>;
+
+fn send(tx: &Sender, msg: Msg) {
+    // The window is gone: nobody is left to tell.
+    let _ = tx.send_blocking(msg);
+}
+
+fn runtime() -> Result<&'static tokio::runtime::Runtime, String> {
+    static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start the network runtime: {e}"))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// The folder of cached OCR pages, shared with the CLI.
+pub fn ocr_cache() -> Option<Cache> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Cache::open(base.join("ocr-to-anki").join("ocr")).ok()
+}
+
+/// Decodes each file for showing, one after another.
+pub fn pictures(paths: Vec<PathBuf>, tx: Sender) {
+    std::thread::spawn(move || {
+        for path in paths {
+            match load_path(&path, LoadLimits::default()) {
+                Ok(loaded) => send(
+                    &tx,
+                    Msg::Picture {
+                        thumb: Pixels::of(&loaded.image, THUMB_SIDE),
+                        shown: Pixels::of(&loaded.image, SHOWN_SIDE),
+                        size: (loaded.image.width(), loaded.image.height()),
+                        path,
+                    },
+                ),
+                Err(e) => send(
+                    &tx,
+                    Msg::PictureFailed {
+                        path,
+                        error: e.to_string(),
+                    },
+                ),
+            }
+        }
+    });
+}
+
+/// Runs the preprocessing on one file, for showing what Tesseract is given.
+pub fn prepare(path: PathBuf, options: OcrOptions, tx: Sender) {
+    std::thread::spawn(move || match ocr_core::prepare_path(&path, &options) {
+        Ok((_, prepared)) => {
+            let image = image::DynamicImage::ImageLuma8(prepared.image);
+            send(
+                &tx,
+                Msg::Prepared {
+                    path,
+                    image: Pixels::of(&image, SHOWN_SIDE),
+                },
+            );
+        }
+        Err(e) => send(
+            &tx,
+            Msg::PictureFailed {
+                path,
+                error: e.to_string(),
+            },
+        ),
+    });
+}
+
+/// Recognises the files, in parallel, reporting each page as it is done.
+pub fn read(paths: Vec<PathBuf>, options: OcrOptions, cancel: Arc<AtomicBool>, tx: Sender) {
+    std::thread::spawn(move || {
+        let batch = BatchOptions {
+            threads: 0,
+            cache: ocr_cache(),
+            cancel: Some(cancel),
+        };
+        let progress_tx = tx.clone();
+        let progress = move |p: ocr_core::Progress<'_>| {
+            let _ = progress_tx.try_send(Msg::ReadProgress {
+                done: p.done,
+                total: p.total,
+            });
+        };
+        let result = ocr_batch(&paths, &options, &batch, &progress);
+        let error = match result {
+            Ok(items) => {
+                for item in items {
+                    let cancelled = matches!(item.result, Err(OcrError::Cancelled { .. }));
+                    send(
+                        &tx,
+                        Msg::Read {
+                            path: item.path,
+                            result: item.result.map_err(|e| e.to_string()),
+                            cached: item.cached,
+                            cancelled,
+                        },
+                    );
+                }
+                None
+            }
+            Err(e) => Some(e.to_string()),
+        };
+        send(&tx, Msg::ReadingDone { error });
+    });
+}
+
+/// Makes cards from the documents with the chosen generator.
+pub fn generate(
+    documents: Vec<Document>,
+    choice: GeneratorChoice,
+    options: CardOptions,
+    cancel: Arc<AtomicBool>,
+    tx: Sender,
+) {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return send(&tx, Msg::CardsDone(Err(e))),
+    };
+    rt.spawn(async move {
+        let result = async {
+            let generator = choice.build().map_err(|e| e.to_string())?;
+            generator.check().await.map_err(|e| e.to_string())?;
+            let total = documents.len();
+            let progress_tx = tx.clone();
+            let progress = move |p: llm_client::BatchProgress<'_>| {
+                let _ = progress_tx.try_send(Msg::CardsProgress {
+                    done: p.done,
+                    total,
+                });
+            };
+            let work = generate_batch(generator.as_ref(), documents, &options, &progress);
+            let watch = async {
+                while !cancel.load(Ordering::Relaxed) {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+            };
+            let items = tokio::select! {
+                items = work => items,
+                () = watch => return Err(STOPPED.to_owned()),
+            };
+            let mut done = Vec::new();
+            let mut errors = Vec::new();
+            for item in items {
+                match item.result {
+                    Ok(g) => done.push(g),
+                    Err(e) => {
+                        let message = e.to_string();
+                        if message.starts_with(&item.name) {
+                            errors.push(message);
+                        } else {
+                            errors.push(format!("{}: {message}", item.name));
+                        }
+                    }
+                }
+            }
+            let merged = merge(&done);
+            Ok(Cards {
+                cards: merged.cards,
+                report: merged.report,
+                errors,
+            })
+        }
+        .await;
+        let _ = tx.send(Msg::CardsDone(result)).await;
+    });
+}
+
+/// Writes the deck to an `.apkg` file (through a temporary file, so an old deck survives a failure).
+pub fn export(deck: Deck, path: PathBuf, tx: Sender) {
+    std::thread::spawn(move || {
+        let result = write_apkg(&deck, &path, &ExportOptions::default())
+            .map(|s| (path.clone(), s))
+            .map_err(|e| e.to_string());
+        send(&tx, Msg::Exported(result));
+    });
+}
+
+/// Sends the deck to a running Anki through AnkiConnect.
+pub fn send_to_anki(deck: Deck, url: String, tx: Sender) {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return send(&tx, Msg::Sent(Err(e))),
+    };
+    rt.spawn(async move {
+        let client = AnkiConnect::new(url, None);
+        let result = client
+            .push(&deck, &ExportOptions::default(), 50)
+            .await
+            .map_err(|e| e.to_string());
+        let _ = tx.send(Msg::Sent(result)).await;
+    });
+}
+
+/// The file name shown for a path.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
