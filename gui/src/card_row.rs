@@ -73,15 +73,16 @@ impl CardRow {
         imp.kind.set_selected(card.kind_index());
         let c = card.card();
         if let Some(source) = &c.source {
-            let name = source
-                .image
-                .file_name()
-                .map_or_else(|| source.image.display().to_string(), |n| n.to_string_lossy().into());
+            let name = source.image.file_name().map_or_else(
+                || source.image.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            );
             imp.origin.set_text(&name);
         }
         if let Some(q) = card.quote() {
             imp.quote.set_text(&format!("“{q}”"));
-            imp.quote.set_tooltip_text(Some("The words on the page this card is based on"));
+            imp.quote
+                .set_tooltip_text(Some("The words on the page this card is based on"));
             imp.quote.set_visible(true);
         }
         row.show_kind();
@@ -177,7 +178,8 @@ mod tests {
     #[gtk::test]
     fn edits_reach_the_card_and_cloze_without_gap_is_marked() {
         crate::register_resources();
-        let mut card = Card::basic("le four", "the oven").with_source("page.jpg", Some([1, 2, 3, 4]));
+        let mut card =
+            Card::basic("le four", "the oven").with_source("page.jpg", Some([1, 2, 3, 4]));
         if let Some(s) = card.source.as_mut() {
             s.quote = Some("le four - the oven".into());
         }

@@ -18,7 +18,10 @@ use gtk::{gio, glib, prelude::*};
 /// Makes the bundled layouts and styles available; safe to call more than once.
 pub fn register_resources() {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| gio::resources_register_include!("ocr-to-anki-gui.gresource").expect("the bundled resources are valid"));
+    ONCE.call_once(|| {
+        gio::resources_register_include!("ocr-to-anki-gui.gresource")
+            .expect("the bundled resources are valid")
+    });
 }
 
 fn main() -> glib::ExitCode {

@@ -73,7 +73,12 @@ mod imp {
             }
             if let Some(b) = self.highlight.get() {
                 let r = place(b);
-                let grown = graphene::Rect::new(r.x() - 3.0, r.y() - 3.0, r.width() + 6.0, r.height() + 6.0);
+                let grown = graphene::Rect::new(
+                    r.x() - 3.0,
+                    r.y() - 3.0,
+                    r.width() + 6.0,
+                    r.height() + 6.0,
+                );
                 let blue = gdk::RGBA::new(0.21, 0.52, 0.89, 1.0);
                 snapshot.append_color(&gdk::RGBA::new(0.21, 0.52, 0.89, 0.2), &grown);
                 snapshot.append_border(

@@ -199,7 +199,10 @@ mod tests {
     fn settings_survive_a_round_trip_and_a_missing_file_gives_defaults() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("sub/gui.toml");
-        assert_eq!(Settings::load(&path).expect("defaults"), Settings::default());
+        assert_eq!(
+            Settings::load(&path).expect("defaults"),
+            Settings::default()
+        );
         let s = Settings {
             backend: "builtin".into(),
             language: "fra".into(),

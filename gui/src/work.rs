@@ -9,12 +9,8 @@ use std::sync::{Arc, OnceLock};
 
 use anki_export::{AnkiConnect, Card, Deck, ExportOptions, ExportSummary, write_apkg};
 use image::imageops::FilterType;
-use llm_client::{
-    CardOptions, Document, GeneratorChoice, Report, generate_batch, merge,
-};
-use ocr_core::{
-    BatchOptions, Cache, LoadLimits, OcrError, OcrOptions, Page, load_path, ocr_batch,
-};
+use llm_client::{CardOptions, Document, GeneratorChoice, Report, generate_batch, merge};
+use ocr_core::{BatchOptions, Cache, LoadLimits, OcrError, OcrOptions, Page, load_path, ocr_batch};
 
 /// The longest side of the copy of a photo kept for showing; boxes stay in source pixels.
 pub const SHOWN_SIDE: u32 = 1600;
@@ -335,6 +331,8 @@ pub fn send_to_anki(deck: Deck, url: String, tx: Sender) {
 
 /// The file name shown for a path.
 pub fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }

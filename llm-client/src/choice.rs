@@ -36,7 +36,11 @@ pub enum BackendKind {
 
 impl BackendKind {
     /// Every kind, in the order frontends list them.
-    pub const ALL: [BackendKind; 3] = [BackendKind::Ollama, BackendKind::OpenAi, BackendKind::Builtin];
+    pub const ALL: [BackendKind; 3] = [
+        BackendKind::Ollama,
+        BackendKind::OpenAi,
+        BackendKind::Builtin,
+    ];
 
     /// The kind's name in settings files and on the command line.
     pub fn name(self) -> &'static str {
@@ -152,7 +156,10 @@ mod tests {
         .build()
         .expect("builds");
         let d = g.describe();
-        assert!(d.contains(DEFAULT_OPENAI_MODEL) && d.contains("api.openai.com"), "{d}");
+        assert!(
+            d.contains(DEFAULT_OPENAI_MODEL) && d.contains("api.openai.com"),
+            "{d}"
+        );
         let b = GeneratorChoice {
             kind: BackendKind::Builtin,
             ..GeneratorChoice::default()

@@ -231,7 +231,10 @@ fn prepared_image_is_the_one_recognised() {
     assert_eq!(prepared.report, page.preprocessing);
     assert_eq!(
         prepared.image.dimensions(),
-        (page.preprocessing.processed_width, page.preprocessing.processed_height)
+        (
+            page.preprocessing.processed_width,
+            page.preprocessing.processed_height
+        )
     );
     let err = ocr_core::prepare_path(&sample("missing.jpg"), &french()).expect_err("no file");
     assert!(err.to_string().contains("missing.jpg"), "{err}");

@@ -93,17 +93,22 @@ glib::wrapper! {
 }
 
 impl Window {
-    /// A new window for `app`.
+    /// A new window for `app`, with the settings kept in the usual place.
     pub fn new(app: &impl IsA<gtk::Application>) -> Self {
-        glib::Object::builder().property("application", app).build()
+        let window: Self = glib::Object::builder().property("application", app).build();
+        window.load_settings(Settings::default_path());
+        window
     }
 
-    fn setup(&self) {
+    /// Reads the settings from `path` (none: the defaults, never saved) and applies them.
+    pub fn load_settings(&self, path: Option<PathBuf>) {
         let imp = self.imp();
-        let path = Settings::default_path();
         let (settings, problem) = match path.as_deref().map(Settings::load) {
             Some(Ok(s)) => (s, None),
-            Some(Err(e)) => (Settings::default(), Some(format!("{e}; using the defaults"))),
+            Some(Err(e)) => (
+                Settings::default(),
+                Some(format!("{e}; using the defaults")),
+            ),
             None => (Settings::default(), None),
         };
         imp.settings_path.replace(path);
@@ -112,8 +117,20 @@ impl Window {
             self.maximize();
         }
         apply_style(settings.style);
+        if let Some(a) = self
+            .lookup_action("style")
+            .and_downcast::<gio::SimpleAction>()
+        {
+            a.set_state(&settings.style.name().to_variant());
+        }
         imp.settings.replace(settings);
+        if let Some(p) = problem {
+            self.toast(&p);
+        }
+    }
 
+    fn setup(&self) {
+        let imp = self.imp();
         imp.card_list.bind_model(Some(&imp.cards), |obj| {
             let card = obj
                 .downcast_ref::<CardObject>()
@@ -165,9 +182,6 @@ impl Window {
         self.update_pages_view();
         self.update_cards_view();
         self.update_actions();
-        if let Some(p) = problem {
-            self.toast(&p);
-        }
     }
 
     /// Adds the window's actions to its action map, where `GtkApplication` also exports them on
@@ -255,7 +269,10 @@ impl Window {
         self.set_enabled("export-to", has_cards && !imp.exporting.get());
         self.set_enabled("send-to-anki", has_cards && !imp.exporting.get());
         self.set_enabled("read-again", !pages.is_empty() && !imp.reading.get());
-        self.set_enabled("remove-page", imp.current.get().is_some() && !imp.reading.get());
+        self.set_enabled(
+            "remove-page",
+            imp.current.get().is_some() && !imp.reading.get(),
+        );
         self.set_enabled("cancel", busy);
         imp.progress_revealer.set_reveal_child(busy);
     }
@@ -496,7 +513,8 @@ impl Window {
                 Some((t, size)) => imp.photo.set_picture(Some(t), *size),
                 None => imp.photo.set_picture(None, (0, 0)),
             }
-            imp.prepared.set_picture(entry.prepared.as_ref(), prepared_size(entry));
+            imp.prepared
+                .set_picture(entry.prepared.as_ref(), prepared_size(entry));
             if entry.prepared.is_none()
                 && !entry.prepare_asked
                 && !matches!(entry.state, PageState::Failed(_))
@@ -615,7 +633,11 @@ impl Window {
     // ---- jobs reporting back ----
 
     fn entry_index(&self, path: &Path) -> Option<usize> {
-        self.imp().pages.borrow().iter().position(|p| p.path == path)
+        self.imp()
+            .pages
+            .borrow()
+            .iter()
+            .position(|p| p.path == path)
     }
 
     fn handle(&self, msg: Msg) {
@@ -627,7 +649,9 @@ impl Window {
                 shown,
                 size,
             } => {
-                let Some(i) = self.entry_index(&path) else { return };
+                let Some(i) = self.entry_index(&path) else {
+                    return;
+                };
                 let shown = texture(&shown);
                 {
                     let mut pages = imp.pages.borrow_mut();
@@ -639,7 +663,9 @@ impl Window {
                 }
             }
             Msg::Prepared { path, image } => {
-                let Some(i) = self.entry_index(&path) else { return };
+                let Some(i) = self.entry_index(&path) else {
+                    return;
+                };
                 imp.pages.borrow_mut()[i].prepared = Some(texture(&image));
                 if imp.current.get() == Some(i) {
                     self.show_page(i);
@@ -739,7 +765,9 @@ impl Window {
 
     fn page_read(&self, path: &Path, result: Result<Page, String>, cached: bool, cancelled: bool) {
         let imp = self.imp();
-        let Some(i) = self.entry_index(path) else { return };
+        let Some(i) = self.entry_index(path) else {
+            return;
+        };
         let mut error = None;
         let built = match &result {
             Ok(page) => Some(self.text_of(page)),
@@ -782,7 +810,10 @@ impl Window {
         }
         let settings = self.settings();
         if let Err(e) = anki_export::model::validate_deck_name(&settings.deck) {
-            self.alert("The Deck Name Cannot Be Used", &format!("{e}\n\nChange it in Preferences."));
+            self.alert(
+                "The Deck Name Cannot Be Used",
+                &format!("{e}\n\nChange it in Preferences."),
+            );
             return;
         }
         let documents: Vec<Document> = imp
