@@ -2,8 +2,9 @@
 # Installs everything ocr-to-anki needs on Debian 12 (bookworm): Tesseract and Leptonica with their
 # headers, language data, the C toolchain and libclang that the Tesseract bindings build with, and
 # Python with venv (the tests import every deck they write with Anki's own Python backend), GTK 4
-# and libadwaita for the desktop app, and Xvfb, D-Bus and ImageMagick, which its tests run it under,
-# drive it through and take screenshots with.
+# and libadwaita (and libsecret, for API keys in the keyring) for the desktop app, and Xvfb, D-Bus,
+# GNOME Keyring and ImageMagick, which its tests run it under, drive it through, keep a test key in
+# and take screenshots with.
 # Rust itself comes from rustup (Debian 12's rustc is too old); it is installed only when missing.
 set -euo pipefail
 
@@ -16,8 +17,8 @@ PACKAGES=(
   tesseract-ocr-osd tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu
   tesseract-ocr-ita tesseract-ocr-spa tesseract-ocr-por
   python3 python3-venv
-  libgtk-4-dev libadwaita-1-dev fonts-dejavu-core
-  xvfb xauth dbus imagemagick
+  libgtk-4-dev libadwaita-1-dev libsecret-1-dev fonts-dejavu-core adwaita-icon-theme librsvg2-common
+  xvfb xauth dbus imagemagick gnome-keyring libsecret-tools
   ca-certificates curl
 )
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, clippy, then the whole workspace's tests (unit tests,
 # real-Tesseract tests on the shipped samples, decks imported by the official Anki backend, card
-# generation against real model servers, and tests that drive the built binary).
+# generation against real model servers, tests that drive the built binaries, and the desktop app's
+# widget and end-to-end tests under Xvfb, whose screenshots land in target/tmp/gui-screenshots/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -13,9 +14,35 @@ export ANKI_PYTHON
 # Real model servers on 127.0.0.1 (llama.cpp's llama-server with a small model, and an Ollama-
 # protocol proxy in front of it), stopped again however the tests end.
 SERVERS="$(mktemp -d)"
-trap 'bash scripts/model-servers.sh stop "$SERVERS"; rm -rf "$SERVERS"' EXIT
+XVFB_PID="" BUS_PID="" KEYRING_PID=""
+cleanup() {
+  bash scripts/model-servers.sh stop "$SERVERS"
+  for pid in $KEYRING_PID $BUS_PID $XVFB_PID; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$SERVERS"
+}
+trap cleanup EXIT
 servers_env="$(bash scripts/model-servers.sh start "$SERVERS")"
 eval "$servers_env"
+
+# The desktop app's tests open real windows: on a private Xvfb display (never the user's desktop),
+# drawn by GTK's software renderer so screenshots do not depend on a GPU.
+Xvfb -displayfd 3 -screen 0 1400x900x24 -nolisten tcp 3>"$SERVERS/display" 2>"$SERVERS/xvfb.log" &
+XVFB_PID=$!
+for _ in $(seq 100); do [ -s "$SERVERS/display" ] && break; sleep 0.1; done
+[ -s "$SERVERS/display" ] || { echo "test: Xvfb did not start:" >&2; cat "$SERVERS/xvfb.log" >&2; exit 1; }
+export DISPLAY=":$(head -n1 "$SERVERS/display")"
+export GDK_BACKEND=x11 GSK_RENDERER=cairo NO_AT_BRIDGE=1
+
+# A private D-Bus session with an unlocked GNOME Keyring of its own, so the app's keyring tests
+# never touch the user's keyring.
+read -r DBUS_SESSION_BUS_ADDRESS BUS_PID < <(
+  dbus-daemon --session --fork --print-address=1 --print-pid=1 | paste -sd' ')
+export DBUS_SESSION_BUS_ADDRESS
+mkdir -p "$SERVERS/keyring/run"
+printf test | XDG_DATA_HOME="$SERVERS/keyring" XDG_RUNTIME_DIR="$SERVERS/keyring/run" \
+  gnome-keyring-daemon --unlock --components=secrets --foreground >/dev/null 2>&1 &
+KEYRING_PID=$!
+export OCR_TO_ANKI_TEST_KEYRING=1
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

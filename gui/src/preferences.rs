@@ -5,6 +5,7 @@ use adw::subclass::prelude::*;
 use gtk::{CompositeTemplate, glib};
 use llm_client::BackendKind;
 
+use crate::keyring;
 use crate::settings::Settings;
 use crate::window::Window;
 
@@ -20,6 +21,10 @@ mod imp {
         pub base_url: TemplateChild<adw::EntryRow>,
         #[template_child]
         pub model: TemplateChild<adw::EntryRow>,
+        #[template_child]
+        pub api_key: TemplateChild<adw::PasswordEntryRow>,
+        #[template_child]
+        pub forget_key: TemplateChild<gtk::Button>,
         #[template_child]
         pub api_key_env: TemplateChild<adw::EntryRow>,
         #[template_child]
@@ -61,7 +66,12 @@ mod imp {
         fn close_request(&self) -> glib::Propagation {
             let obj = self.obj();
             if let Some(window) = obj.transient_for().and_downcast::<Window>() {
-                window.set_settings(obj.read(&window.settings()));
+                let settings = obj.read(&window.settings());
+                let key = self.api_key.text();
+                if settings.backend_kind() == BackendKind::OpenAi && !key.trim().is_empty() {
+                    window.save_api_key(keyring::server_for(&settings.base_url), key.to_string());
+                }
+                window.set_settings(settings);
             }
             self.parent_close_request()
         }
@@ -113,6 +123,50 @@ impl Preferences {
             self,
             move |_| prefs.update_rows()
         ));
+        imp.base_url.connect_changed(glib::clone!(
+            #[weak(rename_to = prefs)]
+            self,
+            move |_| prefs.show_saved_key()
+        ));
+        imp.forget_key.connect_clicked(glib::clone!(
+            #[weak(rename_to = prefs)]
+            self,
+            move |_| {
+                let server = keyring::server_for(&prefs.imp().base_url.text());
+                glib::spawn_future_local(async move {
+                    let _ = keyring::clear(&server).await;
+                    prefs.show_saved_key();
+                });
+            }
+        ));
+        self.show_saved_key();
+    }
+
+    /// Says in the key row whether a key is saved for the server named now (never showing it).
+    fn show_saved_key(&self) {
+        if self.kind() != BackendKind::OpenAi {
+            return;
+        }
+        let server = keyring::server_for(&self.imp().base_url.text());
+        glib::spawn_future_local(glib::clone!(
+            #[weak(rename_to = prefs)]
+            self,
+            async move {
+                let saved = keyring::lookup(&server).await;
+                let imp = prefs.imp();
+                let (title, can_forget) = match saved {
+                    Ok(Some(_)) => (
+                        "API Key (one is saved in the keyring; type a new one to replace it)"
+                            .to_owned(),
+                        true,
+                    ),
+                    Ok(None) => ("API Key (saved in the keyring)".to_owned(), false),
+                    Err(e) => (format!("API Key ({e})"), false),
+                };
+                imp.api_key.set_title(&title);
+                imp.forget_key.set_visible(can_forget);
+            }
+        ));
     }
 
     /// Shows only the rows the chosen generator uses, with its defaults as hints.
@@ -122,6 +176,8 @@ impl Preferences {
         imp.base_url.set_visible(kind != BackendKind::Builtin);
         imp.model.set_visible(kind != BackendKind::Builtin);
         imp.api_key_env.set_visible(kind == BackendKind::OpenAi);
+        imp.api_key.set_visible(kind == BackendKind::OpenAi);
+        self.show_saved_key();
         let url_hint = match kind {
             BackendKind::OpenAi => "Server Address (empty: https://api.openai.com/v1)",
             _ => "Server Address (empty: $OLLAMA_HOST or http://localhost:11434)",
@@ -179,6 +235,12 @@ impl Preferences {
     #[cfg(test)]
     pub fn backend_row(&self) -> adw::ComboRow {
         self.imp().backend.get()
+    }
+
+    /// The API key entry (for tests).
+    #[cfg(test)]
+    pub fn api_key_row(&self) -> adw::PasswordEntryRow {
+        self.imp().api_key.get()
     }
 
     /// The language entry (for tests).

@@ -182,3 +182,35 @@ fn preferences_are_saved_when_closed_and_style_is_remembered() {
     activate(&w, "style", Some(&"system".to_variant()));
     w.close();
 }
+
+#[gtk::test]
+fn an_api_key_typed_in_preferences_goes_to_the_keyring_and_nowhere_else() {
+    const KEY: &str = "sk-widget-test-secret";
+    assert!(
+        std::env::var_os("OCR_TO_ANKI_TEST_KEYRING").is_some(),
+        "this test needs the private keyring that scripts/test.sh starts (never the user's own)"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = window(dir.path());
+    let url = "http://127.0.0.1:9/v1";
+    w.set_settings(Settings {
+        backend: "openai".into(),
+        base_url: url.into(),
+        ..w.settings()
+    });
+    let prefs = Preferences::new(&w);
+    prefs.present();
+    prefs.api_key_row().set_text(KEY);
+    prefs.close();
+    let server = crate::keyring::server_for(url);
+    let ctx = glib::MainContext::default();
+    wait_for("the key in the keyring", 30, || {
+        ctx.block_on(crate::keyring::lookup(&server)) == Ok(Some(KEY.to_owned()))
+    });
+    let saved = std::fs::read_to_string(dir.path().join("gui.toml")).expect("settings");
+    assert!(saved.contains(url) && !saved.contains(KEY), "{saved}");
+    ctx.block_on(crate::keyring::clear(&server))
+        .expect("cleared");
+    assert_eq!(ctx.block_on(crate::keyring::lookup(&server)), Ok(None));
+    w.close();
+}

@@ -49,6 +49,60 @@ impl Bus {
     }
 }
 
+/// GNOME Keyring's Secret Service on `bus`, unlocked, storing in `dir`; stopped when dropped.
+struct Keyring {
+    child: Child,
+}
+
+impl Keyring {
+    fn start(bus: &Bus, dir: &Path) -> Keyring {
+        std::fs::create_dir_all(dir.join("run")).expect("runtime dir");
+        let mut child = Command::new("gnome-keyring-daemon")
+            .args(["--unlock", "--components=secrets", "--foreground"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env("XDG_DATA_HOME", dir)
+            .env("XDG_RUNTIME_DIR", dir.join("run"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon runs (Debian package gnome-keyring)");
+        // The password of the test's own login keyring, then end of input.
+        std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), b"test").expect("password");
+        drop(child.stdin.take());
+        Keyring { child }
+    }
+
+    /// Files `key` for `server` the way the app files keys, with libsecret's own tool.
+    fn store(&self, bus: &Bus, server: &str, key: &str) {
+        let end = Instant::now() + Duration::from_secs(20);
+        loop {
+            let mut tool = Command::new("secret-tool")
+                .args(["store", "--label=test key", "server", server])
+                .args(["xdg:schema", "io.github.OcrToAnki.ApiKey"])
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+                .stdin(Stdio::piped())
+                .spawn()
+                .expect("secret-tool runs (Debian package libsecret-tools)");
+            std::io::Write::write_all(tool.stdin.as_mut().expect("stdin"), key.as_bytes())
+                .expect("key");
+            drop(tool.stdin.take());
+            if tool.wait().expect("secret-tool ends").success() {
+                return;
+            }
+            assert!(Instant::now() < end, "the keyring never took the key");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Bus {
     fn drop(&mut self) {
         let _ = Command::new("kill").arg(self.pid.to_string()).status();
@@ -78,7 +132,11 @@ fn display() -> String {
 impl App {
     /// Starts the app on `images` with this settings file and a cache of its own.
     fn start(settings: &Path, cache: &Path, images: &[PathBuf]) -> App {
-        let bus = Bus::start();
+        App::start_on(Bus::start(), settings, cache, images, Stdio::null())
+    }
+
+    /// Starts the app on a bus made beforehand; its stderr goes to `stderr`.
+    fn start_on(bus: Bus, settings: &Path, cache: &Path, images: &[PathBuf], stderr: Stdio) -> App {
         let child = Command::new(env!("CARGO_BIN_EXE_ocr-to-anki-gui"))
             .args(images)
             .env("DISPLAY", display())
@@ -87,7 +145,9 @@ impl App {
             .env("XDG_CACHE_HOME", cache)
             .env("GSK_RENDERER", "cairo")
             .env("NO_AT_BRIDGE", "1")
+            .env("G_MESSAGES_DEBUG", "all")
             .stdout(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("the GUI starts");
         let conn = gio::DBusConnection::for_address_sync(
@@ -287,4 +347,105 @@ fn photo_to_anki_through_the_window() {
     // The settings file now remembers the dark style.
     let saved = std::fs::read_to_string(&settings).expect("settings");
     assert!(saved.contains("style = \"dark\""), "{saved}");
+}
+
+/// An OpenAI-compatible server that answers one card quoting the sample, and keeps the path and
+/// `Authorization` header of every request it gets.
+fn mock_openai() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("mock server");
+    let url = format!("http://{}/v1", server.server_addr());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let auth = request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("Authorization"))
+                .map(|h| h.value.to_string())
+                .unwrap_or_default();
+            log.lock()
+                .expect("log")
+                .push(format!("{} {}", request.url(), auth));
+            let body = if request.url().ends_with("/models") {
+                serde_json::json!({"object": "list", "data": [{"id": "test-model"}]})
+            } else {
+                let cards = serde_json::json!({"cards": [{
+                    "kind": "basic",
+                    "quote": "la cuillère - the spoon",
+                    "question": "Que veut dire « la cuillère » ?",
+                    "answer": "the spoon"
+                }]});
+                serde_json::json!({"choices": [{"index": 0, "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": cards.to_string()}}]})
+            };
+            let _ = request.respond(tiny_http::Response::from_string(body.to_string()));
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn the_api_key_comes_from_the_keyring_and_goes_nowhere_else() {
+    const KEY: &str = "sk-test-0123456789abcdef";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, seen) = mock_openai();
+    let settings = settings_file(
+        dir.path(),
+        &format!(
+            "backend = \"openai\"\nbase_url = \"{url}\"\nmodel = \"test-model\"\n\
+             api_key_env = \"OCR_TO_ANKI_TEST_NO_SUCH_VARIABLE\"\n"
+        ),
+    );
+    let bus = Bus::start();
+    let keyring = Keyring::start(&bus, &dir.path().join("keyring"));
+    keyring.store(&bus, &url, KEY);
+    let log = dir.path().join("stderr.log");
+    let app = App::start_on(
+        bus,
+        &settings,
+        &dir.path().join("cache"),
+        &[sample("vocabulaire-photo.jpg")],
+        Stdio::from(std::fs::File::create(&log).expect("log file")),
+    );
+    app.wait_for("the page to be read", 180, || app.enabled("generate"));
+    app.activate(WINDOW_PATH, "generate", None);
+    app.wait_for("the card", 120, || app.enabled("export-to"));
+    let deck = dir.path().join("deck.apkg");
+    app.activate(
+        WINDOW_PATH,
+        "export-to",
+        Some(deck.display().to_string().to_variant()),
+    );
+    app.wait_for("the deck file", 60, || deck.exists());
+    app.quit();
+    drop(keyring);
+
+    // The card request carries the key from the keyring; the reachability probe carries none.
+    let requests = seen.lock().expect("log").clone();
+    let chats: Vec<&String> = requests
+        .iter()
+        .filter(|r| r.starts_with("/v1/chat/completions"))
+        .collect();
+    assert!(!chats.is_empty(), "{requests:?}");
+    for r in &requests {
+        let auth = r.split_once(' ').map_or("", |(_, a)| a);
+        let chat = r.starts_with("/v1/chat/completions");
+        assert!(
+            (chat && auth == format!("Bearer {KEY}")) || (!chat && auth.is_empty()),
+            "{requests:?}"
+        );
+    }
+    let report = common::anki_import(&[&deck]);
+    let notes = report["notes"].as_array().expect("notes");
+    assert_eq!(notes.len(), 1, "{report}");
+    assert_eq!(
+        notes[0]["fields"]["Front"],
+        anki_export::html::field("Que veut dire « la cuillère » ?")
+    );
+    // The key is in no file the app wrote and in nothing it printed.
+    for file in [settings, log] {
+        let text = std::fs::read_to_string(&file).expect("readable");
+        assert!(!text.contains(KEY), "{} holds the key", file.display());
+    }
 }

@@ -57,8 +57,10 @@ pub struct Window {
     pub reading: Cell<bool>,
     pub generating: Cell<bool>,
     pub exporting: Cell<bool>,
-    /// Set to stop the work under way.
-    pub cancel: RefCell<Arc<AtomicBool>>,
+    /// Set to stop the OCR under way.
+    pub read_cancel: RefCell<Arc<AtomicBool>>,
+    /// Set to stop the card generation under way.
+    pub generate_cancel: RefCell<Arc<AtomicBool>>,
     /// The file dialog open now, kept alive until it answers.
     pub dialog: RefCell<Option<gtk::FileChooserNative>>,
     /// Where jobs report to.
@@ -91,7 +93,8 @@ impl Default for Window {
             reading: Cell::default(),
             generating: Cell::default(),
             exporting: Cell::default(),
-            cancel: RefCell::default(),
+            read_cancel: RefCell::default(),
+            generate_cancel: RefCell::default(),
             dialog: RefCell::default(),
             tx,
             rx,

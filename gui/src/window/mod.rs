@@ -11,11 +11,12 @@ use adw::prelude::*;
 use adw::subclass::prelude::*;
 use anki_export::{Card, Deck};
 use gtk::{gdk, gio, glib, pango};
-use llm_client::{ApiKey, Document, GeneratorChoice, ResponseCache};
+use llm_client::{ApiKey, BackendKind, Document, GeneratorChoice, ResponseCache};
 use ocr_core::{BBox, IMAGE_EXTENSIONS, OcrOptions, Page};
 
 use crate::card_object::CardObject;
 use crate::card_row::CardRow;
+use crate::keyring;
 use crate::page_row::{PageRow, RowState};
 use crate::preferences::Preferences;
 use crate::settings::{Settings, Style};
@@ -300,7 +301,7 @@ impl Window {
     }
 
     fn on_close(&self) {
-        self.imp().cancel.borrow().store(true, Ordering::Relaxed);
+        self.cancel();
         let (w, h) = self.default_size();
         {
             let mut s = self.imp().settings.borrow_mut();
@@ -436,7 +437,7 @@ impl Window {
             return;
         }
         let cancel = Arc::new(AtomicBool::new(false));
-        imp.cancel.replace(Arc::clone(&cancel));
+        imp.read_cancel.replace(Arc::clone(&cancel));
         imp.reading.set(true);
         imp.progress.set_fraction(0.0);
         imp.progress
@@ -716,7 +717,7 @@ impl Window {
                 if let Some(i) = imp.current.get() {
                     self.show_page(i);
                 }
-                if imp.cancel.borrow().load(Ordering::Relaxed) {
+                if imp.read_cancel.borrow().load(Ordering::Relaxed) {
                     self.update_actions();
                 } else {
                     self.start_reading();
@@ -840,18 +841,50 @@ impl Window {
             kind: settings.backend_kind(),
             base_url: Some(settings.base_url.clone()),
             model: Some(settings.model.clone()),
-            api_key: ApiKey::from_env(&settings.api_key_env),
             cache,
             ..GeneratorChoice::default()
         };
-        let cancel = Arc::new(AtomicBool::new(false));
-        imp.cancel.replace(Arc::clone(&cancel));
         imp.generating.set(true);
         imp.progress.set_fraction(0.0);
         imp.progress.set_text(Some(&format!(
             "Making cards from {} pages…",
             documents.len()
         )));
+        self.update_actions();
+        if choice.kind != BackendKind::OpenAi {
+            self.start_generating(documents, choice, &settings);
+            return;
+        }
+        // The key: the one saved in the keyring for this server, else the environment variable.
+        glib::spawn_future_local(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            async move {
+                let server = keyring::server_for(&settings.base_url);
+                let env = ApiKey::from_env(&settings.api_key_env);
+                let api_key = match keyring::lookup(&server).await {
+                    Ok(Some(key)) => ApiKey::new(key),
+                    Ok(None) => env,
+                    Err(e) => {
+                        window.toast(&format!("{e}; using ${} instead", settings.api_key_env));
+                        env
+                    }
+                };
+                let choice = GeneratorChoice { api_key, ..choice };
+                window.start_generating(documents, choice, &settings);
+            }
+        ));
+    }
+
+    fn start_generating(
+        &self,
+        documents: Vec<Document>,
+        choice: GeneratorChoice,
+        settings: &Settings,
+    ) {
+        let imp = self.imp();
+        let cancel = Arc::new(AtomicBool::new(false));
+        imp.generate_cancel.replace(Arc::clone(&cancel));
         work::generate(
             documents,
             choice,
@@ -859,7 +892,29 @@ impl Window {
             cancel,
             imp.tx.clone(),
         );
-        self.update_actions();
+    }
+
+    /// Saves an API key in the keyring for `server`, saying so or why not.
+    pub fn save_api_key(&self, server: String, key: String) {
+        glib::spawn_future_local(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            async move {
+                match keyring::store(&server, &key).await {
+                    Ok(()) => {
+                        window.toast(&format!("The API key for {server} is saved in the keyring"))
+                    }
+                    Err(e) => window.alert(
+                        "The API Key Was Not Saved",
+                        &format!(
+                            "{e}.\n\nThe key is not kept anywhere else. Start a keyring (such as \
+                             GNOME Keyring), or set the environment variable named in Preferences \
+                             before starting the app."
+                        ),
+                    ),
+                }
+            }
+        ));
     }
 
     fn cards_made(&self, result: Result<work::Cards, String>) {
@@ -1046,7 +1101,9 @@ impl Window {
     }
 
     fn cancel(&self) {
-        self.imp().cancel.borrow().store(true, Ordering::Relaxed);
+        let imp = self.imp();
+        imp.read_cancel.borrow().store(true, Ordering::Relaxed);
+        imp.generate_cancel.borrow().store(true, Ordering::Relaxed);
     }
 
     fn open_dialog(&self) {
