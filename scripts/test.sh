@@ -31,7 +31,7 @@ XVFB_PID=$!
 for _ in $(seq 100); do [ -s "$SERVERS/display" ] && break; sleep 0.1; done
 [ -s "$SERVERS/display" ] || { echo "test: Xvfb did not start:" >&2; cat "$SERVERS/xvfb.log" >&2; exit 1; }
 export DISPLAY=":$(head -n1 "$SERVERS/display")"
-export GDK_BACKEND=x11 GSK_RENDERER=cairo NO_AT_BRIDGE=1
+export GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1
 
 # A private D-Bus session with an unlocked GNOME Keyring of its own, so the app's keyring tests
 # never touch the user's keyring.

@@ -16,9 +16,18 @@ pub fn write_with<T>(path: &Path, write: impl FnOnce(&mut File) -> Result<T>) ->
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // A new file gets the mode any program's new file gets (0666 less the umask), not the
+    // temporary file's private 0600; a file replaced keeps its own mode.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .map_err(|e| ExportError::io(path, e))?;
     let value = write(tmp.as_file_mut())?;
@@ -56,6 +65,27 @@ mod tests {
         })
         .expect("written");
         assert_eq!(std::fs::read(&path).expect("read"), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_not_private_and_replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("deck.apkg");
+        let write = |p: &Path| {
+            write_with(p, |f| {
+                f.write_all(b"x").map_err(|e| ExportError::io("x", e))
+            })
+            .expect("written");
+        };
+        write(&path);
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        // Readable by others unless the umask says otherwise (0022 and 0002 are the usual ones).
+        assert_eq!(mode(&path) & 0o044, 0o044, "{:o}", mode(&path));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        write(&path);
+        assert_eq!(mode(&path), 0o600);
     }
 
     #[test]

@@ -144,7 +144,7 @@ impl App {
             .env("OCR_TO_ANKI_GUI_SETTINGS", settings)
             .env("XDG_CACHE_HOME", cache)
             .env("GSK_RENDERER", "cairo")
-            .env("NO_AT_BRIDGE", "1")
+            .env("GTK_A11Y", "none")
             .env("G_MESSAGES_DEBUG", "all")
             .stdout(Stdio::null())
             .stderr(stderr)
