@@ -1,0 +1,137 @@
+# Everything the flake builds for one system: both frontends, their images, the image loader, the
+# dev shell and the checks. `languages` picks the Tesseract language data the binaries and images
+# carry (osd, for finding a page's orientation, is always added).
+{ pkgs
+, languages ? [ "eng" "fra" "deu" "spa" "ita" "por" ]
+}:
+let
+  inherit (pkgs) lib;
+
+  tesseract = pkgs.tesseract5.override { enableLanguages = lib.unique ([ "osd" ] ++ languages); };
+  tessdata = "${tesseract}/share/tessdata";
+
+  # Only what cargo needs, so that editing the README or the Nix files rebuilds nothing.
+  src = lib.fileset.toSource {
+    root = ../.;
+    fileset = lib.fileset.unions [
+      ../Cargo.toml
+      ../Cargo.lock
+      ../rustfmt.toml
+      ../clippy.toml
+      ../ocr-core
+      ../anki-export
+      ../llm-client
+      ../cli
+      ../gui
+      ../vendor
+      ../samples
+    ];
+  };
+
+  version = (lib.importTOML ../Cargo.toml).workspace.package.version;
+
+  nativeBuildInputs = [
+    pkgs.pkg-config
+    pkgs.rustPlatform.bindgenHook
+    pkgs.makeWrapper
+  ];
+  buildInputs = [ tesseract pkgs.leptonica ];
+  guiNativeBuildInputs = [ pkgs.wrapGAppsHook4 pkgs.glib ];
+  guiBuildInputs = [ pkgs.gtk4 pkgs.libadwaita pkgs.libsecret ];
+
+  frontend = { pname, gui }:
+    pkgs.rustPlatform.buildRustPackage {
+      inherit pname version src;
+      cargoLock.lockFile = ../Cargo.lock;
+      cargoBuildFlags = [ "--package" pname ];
+      nativeBuildInputs = nativeBuildInputs ++ lib.optionals gui guiNativeBuildInputs;
+      buildInputs = buildInputs ++ lib.optionals gui guiBuildInputs;
+      # The tests need Xvfb, a keyring, Anki's Python backend and model servers: see `checks`.
+      doCheck = false;
+      # libtesseract looks for language data where it was built; point it at the chosen languages.
+      postFixup = ''
+        wrapProgram $out/bin/${pname} --set-default TESSDATA_PREFIX ${tessdata}
+      '';
+      meta = {
+        description = "Photos and scans of study material to Anki flashcards";
+        homepage = "https://github.com/ocr-to-anki/ocr-to-anki";
+        license = [ lib.licenses.mit lib.licenses.asl20 ];
+        mainProgram = pname;
+        platforms = lib.platforms.linux;
+      };
+    };
+
+  cli = frontend { pname = "ocr-to-anki"; gui = false; };
+  gui = frontend { pname = "ocr-to-anki-gui"; gui = true; };
+
+  images = import ./images.nix { inherit pkgs cli gui tessdata; };
+in
+{
+  inherit cli gui images;
+
+  loadDockerImage = pkgs.writeShellApplication {
+    name = "load-docker-image";
+    runtimeInputs = [ pkgs.docker-client ];
+    text = ''
+      ${images.streamCli} | docker image load
+      ${images.streamGui} | docker image load
+      cat <<'USAGE'
+      Loaded ocr-to-anki-cli and ocr-to-anki-gui. Run them with:
+        docker run --rm -v "$PWD/images:/images:ro" -v "$PWD/output:/data" ocr-to-anki-cli
+        docker run --rm -e DISPLAY -v /tmp/.X11-unix:/tmp/.X11-unix -v "$PWD/output:/data" ocr-to-anki-gui
+      USAGE
+    '';
+  };
+
+  devShell = pkgs.mkShell {
+    inputsFrom = [ gui ];
+    packages = [
+      pkgs.cargo
+      pkgs.rustc
+      pkgs.clippy
+      pkgs.rustfmt
+      pkgs.cargo-nextest
+      pkgs.xvfb-run
+      pkgs.imagemagick
+      pkgs.gnome-keyring
+      pkgs.libsecret
+      pkgs.dbus
+      pkgs.python3
+      pkgs.nixpkgs-fmt
+      pkgs.deadnix
+      pkgs.hadolint
+    ];
+    TESSDATA_PREFIX = tessdata;
+  };
+
+  checks = {
+    clippy = cli.overrideAttrs (old: {
+      pname = "ocr-to-anki-clippy";
+      nativeBuildInputs = old.nativeBuildInputs ++ guiNativeBuildInputs ++ [ pkgs.clippy ];
+      buildInputs = old.buildInputs ++ guiBuildInputs;
+      buildPhase = ''
+        runHook preBuild
+        cargo clippy --workspace --all-targets --offline -- -D warnings
+        runHook postBuild
+      '';
+      installPhase = "touch $out";
+      postFixup = "";
+    });
+    # The tests that need no network and no model server: unit tests and real-Tesseract tests.
+    tests = cli.overrideAttrs (old: {
+      pname = "ocr-to-anki-tests";
+      doCheck = true;
+      cargoBuildFlags = [ "--workspace" ];
+      nativeBuildInputs = old.nativeBuildInputs ++ guiNativeBuildInputs;
+      buildInputs = old.buildInputs ++ guiBuildInputs;
+      checkPhase = ''
+        runHook preCheck
+        export TESSDATA_PREFIX=${tessdata}
+        cargo test --offline --package ocr-core --package anki-export --package llm-client --lib
+        runHook postCheck
+      '';
+      installPhase = "touch $out";
+      postFixup = "";
+    });
+  };
+}
