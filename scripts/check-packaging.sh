@@ -102,7 +102,7 @@ for frontend in cli gui; do
   bin="ocr-to-anki"
   [ "$frontend" = gui ] && bin="ocr-to-anki-gui"
   say "building the $frontend image's runtime stage"
-  "${PODMAN[@]}" build --quiet --pull=never --network host --runtime runc --target runtime \
+  "${PODMAN[@]}" build --quiet --pull=never --format docker --network host --runtime runc --target runtime \
     -f "docker/Dockerfile.$frontend" -t "localhost/ocr-to-anki-$frontend-runtime" . >/dev/null
   mkdir -p "$work/$frontend"
   cp "target/release/$bin" "$work/$frontend/"
@@ -110,7 +110,7 @@ for frontend in cli gui; do
 FROM localhost/ocr-to-anki-$frontend-runtime
 COPY $bin /usr/local/bin/$bin
 EOF
-  "${PODMAN[@]}" build --quiet --pull=never --network host --runtime runc \
+  "${PODMAN[@]}" build --quiet --pull=never --format docker --network host --runtime runc \
     -t "localhost/ocr-to-anki-$frontend" "$work/$frontend" >/dev/null
 done
 

@@ -22,6 +22,13 @@ PACKAGES=(
   ca-certificates curl
 )
 
+# With --packaging, also what scripts/check-packaging.sh checks the Nix and Docker files with:
+# Debian's nix-bin (to parse .nix files), podman, buildah, runc and debootstrap (to build and run
+# the images without a Docker engine or a registry).
+if [ "${1:-}" = "--packaging" ]; then
+  PACKAGES+=(nix-bin podman buildah runc debootstrap)
+fi
+
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
