@@ -290,10 +290,56 @@ fn expected_fronts(name: &str) -> Vec<String> {
     fronts
 }
 
+/// A running Anki as AnkiConnect shows it: answers the actions the export uses and keeps the
+/// notes it is asked to add, as (deck, first field).
+fn mock_anki_connect() -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+) {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("mock AnkiConnect");
+    let url = format!("http://{}", server.server_addr());
+    let added = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = std::sync::Arc::clone(&added);
+    std::thread::spawn(move || {
+        for mut request in server.incoming_requests() {
+            let mut body = String::new();
+            let _ = request.as_reader().read_to_string(&mut body);
+            let req: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            let notes = req["params"]["notes"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let result = match req["action"].as_str().unwrap_or_default() {
+                "version" => serde_json::json!(6),
+                "modelNames" => serde_json::json!([]),
+                "canAddNotes" => serde_json::json!(notes.iter().map(|_| true).collect::<Vec<_>>()),
+                "addNotes" => {
+                    let mut log = log.lock().expect("log");
+                    for n in &notes {
+                        let deck = n["deckName"].as_str().unwrap_or_default().to_owned();
+                        let front = n["fields"]["Front"].as_str().unwrap_or_default().to_owned();
+                        log.push((deck, front));
+                    }
+                    serde_json::json!((1..=notes.len()).collect::<Vec<_>>())
+                }
+                "storeMediaFile" => req["params"]["filename"].clone(),
+                _ => serde_json::json!(1),
+            };
+            let answer = serde_json::json!({"result": result, "error": null});
+            let _ = request.respond(tiny_http::Response::from_string(answer.to_string()));
+        }
+    });
+    (url, added)
+}
+
 #[test]
 fn photo_to_anki_through_the_window() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let settings = settings_file(dir.path(), "backend = \"builtin\"\n");
+    let (anki_url, added) = mock_anki_connect();
+    let settings = settings_file(
+        dir.path(),
+        &format!("backend = \"builtin\"\nanki_connect_url = \"{anki_url}\"\n"),
+    );
     let app = App::start(
         &settings,
         &dir.path().join("cache"),
@@ -322,6 +368,12 @@ fn photo_to_anki_through_the_window() {
     app.wait_for("the export to finish", 60, || app.enabled("export-to"));
     screenshot("3-exported");
 
+    // The same cards sent to a running Anki through AnkiConnect.
+    app.activate(WINDOW_PATH, "send-to-anki", None);
+    app.wait_for("the notes in Anki", 60, || {
+        added.lock().expect("log").len() >= 9
+    });
+
     // The dark style, for review.
     app.activate(WINDOW_PATH, "style", Some("dark".to_variant()));
     screenshot("4-dark");
@@ -344,6 +396,17 @@ fn photo_to_anki_through_the_window() {
     for n in notes {
         assert_eq!(n["decks"][0], "Français::Cuisine", "{n}");
     }
+    let sent = added.lock().expect("log").clone();
+    let mut sent_fronts: Vec<String> = sent.iter().map(|(_, f)| f.clone()).collect();
+    sent_fronts.sort();
+    assert_eq!(
+        sent_fronts, fronts,
+        "AnkiConnect got the same notes as the package"
+    );
+    assert!(
+        sent.iter().all(|(deck, _)| deck == "Français::Cuisine"),
+        "{sent:?}"
+    );
     // The settings file now remembers the dark style.
     let saved = std::fs::read_to_string(&settings).expect("settings");
     assert!(saved.contains("style = \"dark\""), "{saved}");
