@@ -290,12 +290,12 @@ fn expected_fronts(name: &str) -> Vec<String> {
     fronts
 }
 
+/// What a mock server was asked, shared with the test.
+type Log<T> = std::sync::Arc<std::sync::Mutex<Vec<T>>>;
+
 /// A running Anki as AnkiConnect shows it: answers the actions the export uses and keeps the
 /// notes it is asked to add, as (deck, first field).
-fn mock_anki_connect() -> (
-    String,
-    std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
-) {
+fn mock_anki_connect() -> (String, Log<(String, String)>) {
     let server = tiny_http::Server::http("127.0.0.1:0").expect("mock AnkiConnect");
     let url = format!("http://{}", server.server_addr());
     let added = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -414,7 +414,7 @@ fn photo_to_anki_through_the_window() {
 
 /// An OpenAI-compatible server that answers one card quoting the sample, and keeps the path and
 /// `Authorization` header of every request it gets.
-fn mock_openai() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+fn mock_openai() -> (String, Log<String>) {
     let server = tiny_http::Server::http("127.0.0.1:0").expect("mock server");
     let url = format!("http://{}/v1", server.server_addr());
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
