@@ -7,7 +7,7 @@
 let
   inherit (pkgs) lib;
 
-  tesseract = pkgs.tesseract5.override { enableLanguages = lib.unique ([ "osd" ] ++ languages); };
+  tesseract = pkgs.tesseract.override { enableLanguages = lib.unique ([ "osd" ] ++ languages); };
   tessdata = "${tesseract}/share/tessdata";
 
   # Only what cargo needs, so that editing the README or the Nix files rebuilds nothing.
@@ -48,9 +48,13 @@ let
       buildInputs = buildInputs ++ lib.optionals gui guiBuildInputs;
       # The tests need Xvfb, a keyring, Anki's Python backend and model servers: see `checks`.
       doCheck = false;
-      # libtesseract looks for language data where it was built; point it at the chosen languages.
-      postFixup = ''
+      # libtesseract looks for language data where it was built; point it at the chosen languages
+      # (in the GUI's case through the wrapper wrapGAppsHook4 writes anyway).
+      postFixup = lib.optionalString (!gui) ''
         wrapProgram $out/bin/${pname} --set-default TESSDATA_PREFIX ${tessdata}
+      '';
+      preFixup = lib.optionalString gui ''
+        gappsWrapperArgs+=(--set-default TESSDATA_PREFIX ${tessdata})
       '';
       meta = {
         description = "Photos and scans of study material to Anki flashcards";
