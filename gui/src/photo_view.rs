@@ -132,6 +132,35 @@ impl PhotoView {
         self.imp().highlight.get()
     }
 
+    /// The point of the source image under widget point (`x`, `y`), if the picture is there.
+    pub fn to_source(&self, x: f64, y: f64) -> Option<(u32, u32)> {
+        let (sw, sh) = self.imp().source_size.get();
+        let (ox, oy, scale) = fit(
+            (self.width() as f32, self.height() as f32),
+            (sw as f32, sh as f32),
+        );
+        if !self.has_picture() || scale <= 0.0 {
+            return None;
+        }
+        let sx = (x as f32 - ox) / scale;
+        let sy = (y as f32 - oy) / scale;
+        let inside = sx >= 0.0 && sy >= 0.0 && sx < sw as f32 && sy < sh as f32;
+        inside.then(|| (sx as u32, sy as u32))
+    }
+
+    /// The widget point where source point (`x`, `y`) is drawn.
+    pub fn to_widget(&self, x: u32, y: u32) -> (f64, f64) {
+        let (sw, sh) = self.imp().source_size.get();
+        let (ox, oy, scale) = fit(
+            (self.width() as f32, self.height() as f32),
+            (sw as f32, sh as f32),
+        );
+        (
+            f64::from(ox + x as f32 * scale),
+            f64::from(oy + y as f32 * scale),
+        )
+    }
+
     /// Whether a picture is shown.
     pub fn has_picture(&self) -> bool {
         self.imp().texture.borrow().is_some()

@@ -91,6 +91,13 @@ fn pages_are_read_words_are_found_and_cards_come_from_the_corrected_text() {
     };
     assert_eq!(w.select_word(3), Some(second));
     assert_eq!(w.select_word(0), Some(first));
+    // And clicking a word on the photo finds it in the text.
+    wait_for("the photo to be laid out", 10, || imp.photo.width() > 10);
+    let (x, y) = imp
+        .photo
+        .to_widget(second.x + second.width / 2, second.y + second.height / 2);
+    assert_eq!(w.select_word_at(x, y), Some(3));
+    assert_eq!(imp.photo.highlight(), Some(second));
     wait_for("the prepared image", 60, || imp.prepared.has_picture());
 
     // Cards from the text as read.

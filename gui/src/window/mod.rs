@@ -154,6 +154,17 @@ impl Window {
             }
         ));
 
+        // Clicking a word on the photo puts the cursor on it in the text.
+        let click = gtk::GestureClick::new();
+        click.connect_released(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |_, _, x, y| {
+                window.select_word_at(x, y);
+            }
+        ));
+        imp.photo.add_controller(click);
+
         let drop = gtk::DropTarget::new(gdk::FileList::static_type(), gdk::DragAction::COPY);
         drop.connect_drop(glib::clone!(
             #[weak(rename_to = window)]
@@ -615,6 +626,27 @@ impl Window {
         imp.photo.set_highlight(found);
     }
 
+    /// Puts the cursor on the word under point (`x`, `y`) of the photo; returns its index.
+    pub fn select_word_at(&self, x: f64, y: f64) -> Option<usize> {
+        let imp = self.imp();
+        let (px, py) = imp.photo.to_source(x, y)?;
+        let index = {
+            let pages = imp.pages.borrow();
+            let entry = pages.get(imp.current.get()?)?;
+            // The smallest box holding the point, so a word wins over a line drawn around it.
+            entry
+                .words
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, b))| b.contains(px, py))
+                .min_by_key(|(_, (_, b))| u64::from(b.width) * u64::from(b.height))
+                .map(|(i, _)| i)?
+        };
+        self.select_word(index)?;
+        imp.text.grab_focus();
+        Some(index)
+    }
+
     /// Puts the cursor on the `index`th word of the page shown; returns the word's box.
     pub fn select_word(&self, index: usize) -> Option<BBox> {
         let imp = self.imp();
@@ -628,6 +660,7 @@ impl Window {
             return None;
         }
         buffer.place_cursor(&iter);
+        imp.text.scroll_to_iter(&mut iter, 0.1, false, 0.0, 0.0);
         imp.photo.highlight()
     }
 
