@@ -87,7 +87,7 @@ if [ ! -s "$BASE_TAR" ]; then
   rm -rf "$root"
   mv "$BASE_TAR.part" "$BASE_TAR"
 fi
-"${PODMAN[@]}" import "$BASE_TAR" docker.io/library/debian:bookworm-slim >/dev/null
+"${PODMAN[@]}" import --quiet "$BASE_TAR" docker.io/library/debian:bookworm-slim >/dev/null
 
 work="$(mktemp -d)"
 XVFB_PID=""

@@ -145,7 +145,7 @@ impl PhotoView {
         let sx = (x as f32 - ox) / scale;
         let sy = (y as f32 - oy) / scale;
         let inside = sx >= 0.0 && sy >= 0.0 && sx < sw as f32 && sy < sh as f32;
-        inside.then(|| (sx as u32, sy as u32))
+        inside.then_some((sx as u32, sy as u32))
     }
 
     /// The widget point where source point (`x`, `y`) is drawn.
