@@ -215,6 +215,16 @@ impl App {
         self.describe(WINDOW_PATH, action) == Some(true)
     }
 
+    /// Exports the cards through `win.export-to` into `dir`; returns the deck file.
+    fn export_to(&self, dir: &Path) -> PathBuf {
+        let deck = dir.join("deck.apkg");
+        let target = deck.display().to_string().to_variant();
+        self.activate(WINDOW_PATH, "export-to", Some(target));
+        self.wait_for("the deck file", 60, || deck.exists());
+        self.wait_for("the export to finish", 60, || self.enabled("export-to"));
+        deck
+    }
+
     /// Quits through `app.quit` and checks the process ends well.
     fn quit(mut self) {
         self.activate(APP_PATH, "quit", None);
@@ -358,14 +368,7 @@ fn photo_to_anki_through_the_window() {
     app.wait_for("the cards", 120, || app.enabled("export-to"));
     screenshot("2-cards");
 
-    let deck = dir.path().join("deck.apkg");
-    app.activate(
-        WINDOW_PATH,
-        "export-to",
-        Some(deck.display().to_string().to_variant()),
-    );
-    app.wait_for("the deck file", 60, || deck.exists());
-    app.wait_for("the export to finish", 60, || app.enabled("export-to"));
+    let deck = app.export_to(dir.path());
     screenshot("3-exported");
 
     // The same cards sent to a running Anki through AnkiConnect.
@@ -474,13 +477,7 @@ fn the_api_key_comes_from_the_keyring_and_goes_nowhere_else() {
     app.wait_for("the page to be read", 180, || app.enabled("generate"));
     app.activate(WINDOW_PATH, "generate", None);
     app.wait_for("the card", 120, || app.enabled("export-to"));
-    let deck = dir.path().join("deck.apkg");
-    app.activate(
-        WINDOW_PATH,
-        "export-to",
-        Some(deck.display().to_string().to_variant()),
-    );
-    app.wait_for("the deck file", 60, || deck.exists());
+    let deck = app.export_to(dir.path());
     app.quit();
     drop(keyring);
 

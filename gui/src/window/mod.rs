@@ -1066,40 +1066,25 @@ impl Window {
     }
 
     fn export_dialog(&self) {
-        let dialog = gtk::FileChooserNative::new(
-            Some("Export Deck"),
-            Some(self),
-            gtk::FileChooserAction::Save,
-            Some("_Export"),
-            Some("_Cancel"),
-        );
-        let deck = self.imp().settings.borrow().deck.replace("::", " - ");
-        dialog.set_current_name(&format!("{deck}.apkg"));
         let filter = gtk::FileFilter::new();
         filter.set_name(Some("Anki packages"));
         filter.add_pattern("*.apkg");
-        dialog.add_filter(&filter);
-        if let Some(folder) = self.imp().settings.borrow().last_folder.clone() {
-            let _ = dialog.set_current_folder(Some(&gio::File::for_path(folder)));
-        }
-        dialog.connect_response(glib::clone!(
-            #[weak(rename_to = window)]
-            self,
-            move |d, response| {
-                if response == gtk::ResponseType::Accept
-                    && let Some(mut path) = d.file().and_then(|f| f.path())
-                {
+        let deck = self.imp().settings.borrow().deck.replace("::", " - ");
+        let dialog = self.file_dialog(
+            "Export Deck",
+            gtk::FileChooserAction::Save,
+            "_Export",
+            &filter,
+            |window, d| {
+                if let Some(mut path) = d.file().and_then(|f| f.path()) {
                     if path.extension().is_none() {
                         path.set_extension("apkg");
                     }
                     window.export_to(&path);
                 }
-                d.destroy();
-                window.imp().dialog.take();
-            }
-        ));
-        dialog.show();
-        self.imp().dialog.replace(Some(dialog));
+            },
+        );
+        dialog.set_current_name(&format!("{deck}.apkg"));
     }
 
     /// Writes the cards to an `.apkg` file.
@@ -1140,21 +1125,48 @@ impl Window {
     }
 
     fn open_dialog(&self) {
-        let dialog = gtk::FileChooserNative::new(
-            Some("Open Images"),
-            Some(self),
-            gtk::FileChooserAction::Open,
-            Some("_Open"),
-            Some("_Cancel"),
-        );
-        dialog.set_select_multiple(true);
         let filter = gtk::FileFilter::new();
         filter.set_name(Some("Images"));
         for ext in IMAGE_EXTENSIONS {
             filter.add_suffix(ext);
         }
-        dialog.add_filter(&filter);
+        let dialog = self.file_dialog(
+            "Open Images",
+            gtk::FileChooserAction::Open,
+            "_Open",
+            &filter,
+            |window, d| {
+                let files = d.files();
+                let paths: Vec<PathBuf> = (0..files.n_items())
+                    .filter_map(|i| files.item(i).and_downcast::<gio::File>())
+                    .filter_map(|f| f.path())
+                    .collect();
+                window.add_files(paths);
+            },
+        );
+        dialog.set_select_multiple(true);
+    }
+
+    /// Shows a file dialog that starts in the last folder used and calls `accepted` if the
+    /// user accepts; the window keeps it alive until it answers.
+    fn file_dialog(
+        &self,
+        title: &str,
+        action: gtk::FileChooserAction,
+        accept: &str,
+        filter: &gtk::FileFilter,
+        accepted: impl Fn(&Window, &gtk::FileChooserNative) + 'static,
+    ) -> gtk::FileChooserNative {
+        let dialog = gtk::FileChooserNative::new(
+            Some(title),
+            Some(self),
+            action,
+            Some(accept),
+            Some("_Cancel"),
+        );
+        dialog.add_filter(filter);
         if let Some(folder) = self.imp().settings.borrow().last_folder.clone() {
+            // A folder that is gone leaves the dialog where it would start anyway.
             let _ = dialog.set_current_folder(Some(&gio::File::for_path(folder)));
         }
         dialog.connect_response(glib::clone!(
@@ -1162,19 +1174,15 @@ impl Window {
             self,
             move |d, response| {
                 if response == gtk::ResponseType::Accept {
-                    let files = d.files();
-                    let paths: Vec<PathBuf> = (0..files.n_items())
-                        .filter_map(|i| files.item(i).and_downcast::<gio::File>())
-                        .filter_map(|f| f.path())
-                        .collect();
-                    window.add_files(paths);
+                    accepted(&window, d);
                 }
                 d.destroy();
                 window.imp().dialog.take();
             }
         ));
         dialog.show();
-        self.imp().dialog.replace(Some(dialog));
+        self.imp().dialog.replace(Some(dialog.clone()));
+        dialog
     }
 
     /// The page entries' states, for tests.
