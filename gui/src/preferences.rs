@@ -40,6 +40,8 @@ mod imp {
         #[template_child]
         pub keep_unverified: TemplateChild<gtk::Switch>,
         #[template_child]
+        pub max_cards: TemplateChild<gtk::SpinButton>,
+        #[template_child]
         pub deck: TemplateChild<adw::EntryRow>,
         #[template_child]
         pub anki_connect_url: TemplateChild<adw::EntryRow>,
@@ -115,6 +117,7 @@ impl Preferences {
         imp.kind_cloze.set_active(has("cloze"));
         imp.kind_vocabulary.set_active(has("vocabulary"));
         imp.keep_unverified.set_active(s.keep_unverified);
+        imp.max_cards.set_value(s.max_cards as f64);
         imp.deck.set_text(&s.deck);
         imp.anki_connect_url.set_text(&s.anki_connect_url);
         self.update_rows();
@@ -225,6 +228,9 @@ impl Preferences {
             language: or(text(&imp.language), &defaults.language),
             kinds,
             keep_unverified: imp.keep_unverified.is_active(),
+            max_cards: usize::try_from(imp.max_cards.value_as_int())
+                .unwrap_or(1)
+                .max(1),
             deck: or(text(&imp.deck), &defaults.deck),
             anki_connect_url: or(text(&imp.anki_connect_url), &defaults.anki_connect_url),
             ..base.clone()
@@ -241,6 +247,12 @@ impl Preferences {
     #[cfg(test)]
     pub fn api_key_row(&self) -> adw::PasswordEntryRow {
         self.imp().api_key.get()
+    }
+
+    /// The most-cards spin button (for tests).
+    #[cfg(test)]
+    pub fn max_cards_button(&self) -> gtk::SpinButton {
+        self.imp().max_cards.get()
     }
 
     /// The language entry (for tests).

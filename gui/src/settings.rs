@@ -5,7 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use llm_client::{BackendKind, CardOptions, DEFAULT_API_KEY_ENV, Grounding, KindWanted};
+use llm_client::{
+    BackendKind, CardOptions, DEFAULT_API_KEY_ENV, Grounding, KindWanted, ModelSettings,
+};
 use serde::{Deserialize, Serialize};
 
 /// Why the settings could not be read or written.
@@ -78,6 +80,8 @@ pub struct Settings {
     pub kinds: Vec<String>,
     /// Keep cards whose quote is not on the page, tagged `unverified`.
     pub keep_unverified: bool,
+    /// The most cards a model may make from one page (or one piece of a long page).
+    pub max_cards: usize,
     /// The deck name, with `::` between levels.
     pub deck: String,
     /// Where AnkiConnect listens.
@@ -104,6 +108,7 @@ impl Default for Settings {
             language: "eng".into(),
             kinds: ["basic", "reversed", "cloze"].map(String::from).to_vec(),
             keep_unverified: false,
+            max_cards: ModelSettings::default().max_cards_per_chunk,
             deck: "ocr-to-anki".into(),
             anki_connect_url: anki_export::connect::DEFAULT_URL.into(),
             style: Style::System,
@@ -166,6 +171,14 @@ impl Settings {
         self.backend.parse().unwrap_or_default()
     }
 
+    /// How a model is asked, for these settings.
+    pub fn model_settings(&self) -> ModelSettings {
+        ModelSettings {
+            max_cards_per_chunk: self.max_cards.clamp(1, 200),
+            ..ModelSettings::default()
+        }
+    }
+
     /// The card options for these settings.
     pub fn card_options(&self) -> CardOptions {
         let mut kinds: Vec<KindWanted> = Vec::new();
@@ -208,6 +221,7 @@ mod tests {
             language: "fra".into(),
             kinds: vec!["cloze".into(), "bogus".into(), "cloze".into()],
             keep_unverified: true,
+            max_cards: 7,
             style: Style::Dark,
             width: 640,
             last_folder: Some("/tmp".into()),
@@ -221,6 +235,7 @@ mod tests {
         assert_eq!(o.kinds, [KindWanted::Cloze]);
         assert_eq!(o.grounding, Grounding::Flag);
         assert_eq!(o.material_language, "fra");
+        assert_eq!(back.model_settings().max_cards_per_chunk, 7);
     }
 
     #[test]

@@ -178,11 +178,14 @@ fn preferences_are_saved_when_closed_and_style_is_remembered() {
     prefs.present();
     prefs.backend_row().set_selected(1);
     prefs.language_row().set_text("eng+deu");
+    assert_eq!(prefs.max_cards_button().value_as_int(), 40);
+    prefs.max_cards_button().set_value(12.0);
     prefs.close();
     activate(&w, "style", Some(&"dark".to_variant()));
     let saved = Settings::load(&dir.path().join("gui.toml")).expect("saved");
     assert_eq!(saved.backend, "openai");
     assert_eq!(saved.language, "eng+deu");
+    assert_eq!(saved.max_cards, 12);
     assert_eq!(saved.style, crate::settings::Style::Dark);
     assert_eq!(saved.deck, "Français::Cuisine");
     assert!(adw::StyleManager::default().is_dark());

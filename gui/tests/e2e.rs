@@ -509,3 +509,55 @@ fn the_api_key_comes_from_the_keyring_and_goes_nowhere_else() {
         assert!(!text.contains(KEY), "{} holds the key", file.display());
     }
 }
+
+#[test]
+fn cards_from_a_real_model_server_reach_anki() {
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!(
+                "{name} is not set: this test talks to a real model server; run ./scripts/test.sh"
+            )
+        })
+    };
+    let (url, model) = (
+        var("OCR_TO_ANKI_TEST_OPENAI_URL"),
+        var("OCR_TO_ANKI_TEST_OPENAI_MODEL"),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The small test model rarely quotes the page exactly: keep its cards, tagged unverified; and
+    // few of them keep it quick on two cores.
+    let settings = settings_file(
+        dir.path(),
+        &format!(
+            "backend = \"openai\"\nbase_url = \"{url}\"\nmodel = \"{model}\"\n\
+             kinds = [\"basic\", \"reversed\"]\nkeep_unverified = true\nmax_cards = 4\n"
+        ),
+    );
+    let app = App::start(
+        &settings,
+        &dir.path().join("cache"),
+        &[sample("vocabulaire-photo.jpg")],
+    );
+    app.wait_for("the page to be read", 180, || app.enabled("generate"));
+    app.activate(WINDOW_PATH, "generate", None);
+    // Generation is over when there is nothing left to stop.
+    app.wait_for("the model's answer", 600, || {
+        std::thread::sleep(Duration::from_millis(400));
+        !app.enabled("cancel")
+    });
+    assert!(app.enabled("export-to"), "the model's answer gave no card");
+    let deck = app.export_to(dir.path());
+    app.quit();
+
+    let report = common::anki_import(&[&deck]);
+    let notes = report["notes"].as_array().expect("notes");
+    assert!(!notes.is_empty(), "{report}");
+    assert_eq!(report["imports"][0]["new"], notes.len());
+    for n in notes {
+        assert_eq!(n["decks"][0], "Français::Cuisine", "{n}");
+        let front = n["fields"]["Front"].as_str().unwrap_or_default();
+        assert!(!front.trim().is_empty(), "{n}");
+        let kind = n["notetype"].as_str().unwrap_or_default();
+        assert!(!kind.contains("Cloze"), "only the kinds asked for: {n}");
+    }
+}

@@ -874,6 +874,7 @@ impl Window {
             kind: settings.backend_kind(),
             base_url: Some(settings.base_url.clone()),
             model: Some(settings.model.clone()),
+            settings: settings.model_settings(),
             cache,
             ..GeneratorChoice::default()
         };
