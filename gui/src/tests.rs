@@ -224,3 +224,30 @@ fn an_api_key_typed_in_preferences_goes_to_the_keyring_and_nowhere_else() {
     assert_eq!(ctx.block_on(crate::keyring::lookup(&server)), Ok(None));
     w.close();
 }
+
+#[gtk::test]
+fn files_dropped_on_the_window_are_added() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = window(dir.path());
+    let drop = w
+        .observe_controllers()
+        .into_iter()
+        .filter_map(|c| c.ok().and_downcast::<gtk::DropTarget>())
+        .next()
+        .expect("the window takes drops");
+    let files =
+        gtk::gdk::FileList::from_array(&[gtk::gio::File::for_path(sample("vocabulaire.png"))]);
+    let accepted: bool = drop.emit_by_name(
+        "drop",
+        &[&glib::BoxedValue(files.to_value()), &1.0f64, &1.0f64],
+    );
+    assert!(accepted);
+    assert_eq!(w.page_states().len(), 1);
+    wait_for("the dropped page to be read", 120, || !w.busy());
+    assert!(
+        w.page_states()[0].contains("words"),
+        "{:?}",
+        w.page_states()
+    );
+    w.close();
+}
