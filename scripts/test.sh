@@ -39,9 +39,17 @@ read -r DBUS_SESSION_BUS_ADDRESS BUS_PID < <(
   dbus-daemon --session --fork --print-address=1 --print-pid=1 | paste -sd' ')
 export DBUS_SESSION_BUS_ADDRESS
 mkdir -p "$SERVERS/keyring/run"
-printf test | XDG_DATA_HOME="$SERVERS/keyring" XDG_RUNTIME_DIR="$SERVERS/keyring/run" \
+# No DISPLAY for it: a password prompt, should one come, fails instead of waiting for a click.
+printf test | env -u DISPLAY XDG_DATA_HOME="$SERVERS/keyring" XDG_RUNTIME_DIR="$SERVERS/keyring/run" \
   gnome-keyring-daemon --unlock --components=secrets --foreground >/dev/null 2>&1 &
 KEYRING_PID=$!
+# Until it owns the Secret Service name, a client would have D-Bus start a second, locked daemon.
+for _ in $(seq 100); do
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
+    | grep -q 'boolean true' && break
+  sleep 0.1
+done
 export OCR_TO_ANKI_TEST_KEYRING=1
 
 cargo fmt --all -- --check

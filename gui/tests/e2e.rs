@@ -55,6 +55,8 @@ struct Keyring {
 }
 
 impl Keyring {
+    /// Starts the daemon and waits until it owns the Secret Service name: a client that came
+    /// earlier would have D-Bus start a second, locked daemon that asks for a password.
     fn start(bus: &Bus, dir: &Path) -> Keyring {
         std::fs::create_dir_all(dir.join("run")).expect("runtime dir");
         let mut child = Command::new("gnome-keyring-daemon")
@@ -62,6 +64,8 @@ impl Keyring {
             .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
             .env("XDG_DATA_HOME", dir)
             .env("XDG_RUNTIME_DIR", dir.join("run"))
+            // No display: a password prompt, should one come, fails instead of waiting.
+            .env_remove("DISPLAY")
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -70,28 +74,69 @@ impl Keyring {
         // The password of the test's own login keyring, then end of input.
         std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), b"test").expect("password");
         drop(child.stdin.take());
-        Keyring { child }
+        let keyring = Keyring { child };
+        let conn = gio::DBusConnection::for_address_sync(
+            &bus.address,
+            gio::DBusConnectionFlags::AUTHENTICATION_CLIENT
+                | gio::DBusConnectionFlags::MESSAGE_BUS_CONNECTION,
+            None,
+            gio::Cancellable::NONE,
+        )
+        .expect("the test bus answers");
+        let owned = || {
+            conn.call_sync(
+                Some("org.freedesktop.DBus"),
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus",
+                "NameHasOwner",
+                Some(&("org.freedesktop.secrets",).into()),
+                None,
+                gio::DBusCallFlags::NONE,
+                2000,
+                gio::Cancellable::NONE,
+            )
+            .ok()
+            .and_then(|r| r.child_value(0).get::<bool>())
+                == Some(true)
+        };
+        let end = Instant::now() + Duration::from_secs(30);
+        while !owned() {
+            assert!(
+                Instant::now() < end,
+                "gnome-keyring-daemon never took the bus name"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        keyring
     }
 
     /// Files `key` for `server` the way the app files keys, with libsecret's own tool.
     fn store(&self, bus: &Bus, server: &str, key: &str) {
-        let end = Instant::now() + Duration::from_secs(20);
+        let mut tool = Command::new("secret-tool")
+            .args(["store", "--label=test key", "server", server])
+            .args(["xdg:schema", "io.github.OcrToAnki.ApiKey"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env_remove("DISPLAY")
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("secret-tool runs (Debian package libsecret-tools)");
+        std::io::Write::write_all(tool.stdin.as_mut().expect("stdin"), key.as_bytes())
+            .expect("key");
+        drop(tool.stdin.take());
+        let end = Instant::now() + Duration::from_secs(30);
         loop {
-            let mut tool = Command::new("secret-tool")
-                .args(["store", "--label=test key", "server", server])
-                .args(["xdg:schema", "io.github.OcrToAnki.ApiKey"])
-                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-                .stdin(Stdio::piped())
-                .spawn()
-                .expect("secret-tool runs (Debian package libsecret-tools)");
-            std::io::Write::write_all(tool.stdin.as_mut().expect("stdin"), key.as_bytes())
-                .expect("key");
-            drop(tool.stdin.take());
-            if tool.wait().expect("secret-tool ends").success() {
+            if let Some(status) = tool.try_wait().expect("secret-tool") {
+                assert!(
+                    status.success(),
+                    "the keyring did not take the key: {status}"
+                );
                 return;
             }
-            assert!(Instant::now() < end, "the keyring never took the key");
-            std::thread::sleep(Duration::from_millis(200));
+            if Instant::now() > end {
+                let _ = tool.kill();
+                panic!("secret-tool did not finish in 30 seconds");
+            }
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 }
