@@ -212,27 +212,45 @@ pub fn read(paths: Vec<PathBuf>, options: OcrOptions, cancel: Arc<AtomicBool>, t
             cache: ocr_cache(),
             cancel: Some(cancel),
         };
+        // Each page goes to the window as soon as it is read, not when the batch ends.
         let progress_tx = tx.clone();
         let progress = move |p: ocr_core::Progress<'_>| {
-            let _ = progress_tx.try_send(Msg::ReadProgress {
-                done: p.done,
-                total: p.total,
-            });
+            if let Some(page) = p.page {
+                send(
+                    &progress_tx,
+                    Msg::Read {
+                        path: p.path.to_owned(),
+                        result: Ok(page.clone()),
+                        cached: p.cached,
+                        cancelled: false,
+                    },
+                );
+            }
+            send(
+                &progress_tx,
+                Msg::ReadProgress {
+                    done: p.done,
+                    total: p.total,
+                },
+            );
         };
         let result = ocr_batch(&paths, &options, &batch, &progress);
         let error = match result {
             Ok(items) => {
+                // The pages read went out already; what is left are the failures.
                 for item in items {
-                    let cancelled = matches!(item.result, Err(OcrError::Cancelled { .. }));
-                    send(
-                        &tx,
-                        Msg::Read {
-                            path: item.path,
-                            result: item.result.map_err(|e| e.to_string()),
-                            cached: item.cached,
-                            cancelled,
-                        },
-                    );
+                    if let Err(e) = item.result {
+                        let cancelled = matches!(e, OcrError::Cancelled { .. });
+                        send(
+                            &tx,
+                            Msg::Read {
+                                path: item.path,
+                                result: Err(e.to_string()),
+                                cached: item.cached,
+                                cancelled,
+                            },
+                        );
+                    }
                 }
                 None
             }

@@ -36,6 +36,8 @@ pub struct Progress<'a> {
     pub done: usize,
     /// How many images the batch holds.
     pub total: usize,
+    /// The page, when it was read: a frontend can show it before the batch ends.
+    pub page: Option<&'a Page>,
 }
 
 /// The result for one image of a batch.
@@ -94,7 +96,15 @@ pub fn ocr_batch(
                         batch.cache.as_ref(),
                         fingerprint,
                     );
-                    let ok = result.is_ok();
+                    progress(Progress {
+                        index: i,
+                        path,
+                        ok: result.is_ok(),
+                        cached,
+                        done: done.fetch_add(1, Ordering::Relaxed) + 1,
+                        total: paths.len(),
+                        page: result.as_ref().ok(),
+                    });
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(BatchItem {
                             path: path.clone(),
@@ -102,14 +112,6 @@ pub fn ocr_batch(
                             cached,
                         });
                     }
-                    progress(Progress {
-                        index: i,
-                        path,
-                        ok,
-                        cached,
-                        done: done.fetch_add(1, Ordering::Relaxed) + 1,
-                        total: paths.len(),
-                    });
                 }
             });
         }

@@ -135,6 +135,7 @@ fn bad_files_fail_alone_with_their_cause() {
     paths.push(sample("vocabulaire-exif.jpg"));
 
     let seen = std::sync::atomic::AtomicUsize::new(0);
+    let pages = std::sync::Mutex::new(Vec::new());
     let items = ocr_batch(
         &paths,
         &french(),
@@ -142,12 +143,25 @@ fn bad_files_fail_alone_with_their_cause() {
             threads: 2,
             ..BatchOptions::default()
         },
-        &|_| {
+        &|p| {
             seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            assert_eq!(p.ok, p.page.is_some());
+            if let Some(page) = p.page {
+                pages.lock().expect("lock").push((p.index, page.text()));
+            }
         },
     )
     .expect("batch runs");
     assert_eq!(seen.into_inner(), paths.len(), "progress for every image");
+    // Every page read was shown to the progress callback, as the batch returns it.
+    let mut pages = pages.into_inner().expect("lock");
+    pages.sort();
+    let read: Vec<(usize, String)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| item.result.as_ref().ok().map(|p| (i, p.text())))
+        .collect();
+    assert_eq!(pages, read);
     assert_eq!(items.len(), paths.len());
     for (item, path) in items.iter().zip(&paths) {
         assert_eq!(&item.path, path, "input order kept");

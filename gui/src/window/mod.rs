@@ -833,6 +833,10 @@ impl Window {
         if let Some(e) = error {
             self.toast(&e);
         }
+        if imp.current.get() == Some(i) {
+            self.show_page(i);
+        }
+        self.update_actions();
     }
 
     // ---- cards ----
