@@ -65,7 +65,6 @@ fi
 "$HADOLINT_VENV/bin/hadolint" docker/Dockerfile.cli docker/Dockerfile.gui
 python3 - <<'PY'
 # compose.yml: the services and the wiring the README describes (no compose engine here).
-import json, subprocess, sys
 text = open("docker/compose.yml").read()
 for needle in ["ollama:", "healthcheck:", "ollama-models:/root/.ollama", "service_healthy",
                "service_completed_successfully", "../images:/images:ro", "../output:/data",

@@ -245,7 +245,7 @@ fn config_init(command: &clap::Command, path: Option<PathBuf>, force: bool) -> u
 
 fn cache_clear(global: &Global) -> u8 {
     let mut code = exit::OK;
-    let root = ocr::cache_root();
+    let root = ocr_core::Cache::default_root();
     let ocr_dir = std::env::var_os("OCR_TO_ANKI_CACHE_DIR")
         .map(PathBuf::from)
         .or_else(|| root.as_ref().map(|r| r.join("ocr")));

@@ -60,7 +60,7 @@ impl OcrFlags {
         } else {
             self.cache_dir
                 .clone()
-                .or_else(|| cache_root().map(|r| r.join("ocr")))
+                .or_else(|| Cache::default_root().map(|r| r.join("ocr")))
                 .and_then(|dir| match Cache::open(&dir) {
                     Ok(c) => Some(c),
                     Err(e) => {
@@ -95,15 +95,6 @@ fn parse_psm(s: &str) -> Result<u8, String> {
     Psm::new(n)
         .map(Psm::number)
         .ok_or_else(|| format!("{n} is not a recognition mode; use 1 or 3 to 13"))
-}
-
-/// The cache root: `$XDG_CACHE_HOME/ocr-to-anki`, else `~/.cache/ocr-to-anki`.
-pub fn cache_root() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-    Some(base.join("ocr-to-anki"))
 }
 
 /// Runs `ocr`; returns the exit code.

@@ -17,7 +17,7 @@ use llm_client::{
 use ocr_core::{OcrError, ocr_batch};
 
 use crate::inputs::Inputs;
-use crate::ocr::{OcrFlags, cache_root, progress_bar};
+use crate::ocr::{OcrFlags, progress_bar};
 use crate::summary::Summary;
 
 /// Which generator makes the cards.
@@ -181,7 +181,7 @@ impl CardFlags {
 pub fn answer_cache_dir() -> Option<PathBuf> {
     std::env::var_os("OCR_TO_ANKI_LLM_CACHE_DIR")
         .map(PathBuf::from)
-        .or_else(|| cache_root().map(|r| r.join("llm")))
+        .or_else(|| ocr_core::Cache::default_root().map(|r| r.join("llm")))
 }
 
 fn answer_cache() -> Option<ResponseCache> {

@@ -9,7 +9,9 @@ use std::sync::{Arc, OnceLock};
 
 use anki_export::{AnkiConnect, Card, Deck, ExportOptions, ExportSummary, write_apkg};
 use image::imageops::FilterType;
-use llm_client::{CardOptions, Document, GeneratorChoice, Report, generate_batch, merge};
+use llm_client::{
+    CardOptions, Document, GeneratorChoice, Report, ResponseCache, generate_batch, merge,
+};
 use ocr_core::{BatchOptions, Cache, LoadLimits, OcrError, OcrOptions, Page, load_path, ocr_batch};
 
 /// The longest side of the copy of a photo kept for showing; boxes stay in source pixels.
@@ -148,11 +150,12 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime, String> {
 
 /// The folder of cached OCR pages, shared with the CLI.
 pub fn ocr_cache() -> Option<Cache> {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-    Cache::open(base.join("ocr-to-anki").join("ocr")).ok()
+    Cache::open(Cache::default_root()?.join("ocr")).ok()
+}
+
+/// The folder of cached model answers, shared with the CLI.
+pub fn answer_cache() -> Option<ResponseCache> {
+    ResponseCache::open(Cache::default_root()?.join("llm")).ok()
 }
 
 /// Decodes each file for showing, one after another.

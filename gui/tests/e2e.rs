@@ -26,6 +26,18 @@ struct Bus {
 }
 
 impl Bus {
+    /// A client connection to the bus.
+    fn connect(&self) -> gio::DBusConnection {
+        gio::DBusConnection::for_address_sync(
+            &self.address,
+            gio::DBusConnectionFlags::AUTHENTICATION_CLIENT
+                | gio::DBusConnectionFlags::MESSAGE_BUS_CONNECTION,
+            None,
+            gio::Cancellable::NONE,
+        )
+        .expect("the test bus answers")
+    }
+
     fn start() -> Bus {
         let out = Command::new("dbus-daemon")
             .args(["--session", "--fork", "--print-address=1", "--print-pid=1"])
@@ -75,14 +87,7 @@ impl Keyring {
         std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), b"test").expect("password");
         drop(child.stdin.take());
         let keyring = Keyring { child };
-        let conn = gio::DBusConnection::for_address_sync(
-            &bus.address,
-            gio::DBusConnectionFlags::AUTHENTICATION_CLIENT
-                | gio::DBusConnectionFlags::MESSAGE_BUS_CONNECTION,
-            None,
-            gio::Cancellable::NONE,
-        )
-        .expect("the test bus answers");
+        let conn = bus.connect();
         let owned = || {
             conn.call_sync(
                 Some("org.freedesktop.DBus"),
@@ -99,14 +104,7 @@ impl Keyring {
             .and_then(|r| r.child_value(0).get::<bool>())
                 == Some(true)
         };
-        let end = Instant::now() + Duration::from_secs(30);
-        while !owned() {
-            assert!(
-                Instant::now() < end,
-                "gnome-keyring-daemon never took the bus name"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_for("gnome-keyring-daemon to take the bus name", 30, owned);
         keyring
     }
 
@@ -145,6 +143,15 @@ impl Drop for Keyring {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Polls `done` until it holds; fails the test after `secs` seconds.
+fn wait_for(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
+    let end = Instant::now() + Duration::from_secs(secs);
+    while !done() {
+        assert!(Instant::now() < end, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
@@ -195,14 +202,7 @@ impl App {
             .stderr(stderr)
             .spawn()
             .expect("the GUI starts");
-        let conn = gio::DBusConnection::for_address_sync(
-            &bus.address,
-            gio::DBusConnectionFlags::AUTHENTICATION_CLIENT
-                | gio::DBusConnectionFlags::MESSAGE_BUS_CONNECTION,
-            None,
-            gio::Cancellable::NONE,
-        )
-        .expect("the test bus answers");
+        let conn = bus.connect();
         let app = App {
             child,
             conn,
@@ -248,12 +248,8 @@ impl App {
             .unwrap_or_else(|| panic!("{action} could not be activated"));
     }
 
-    fn wait_for(&self, what: &str, secs: u64, mut done: impl FnMut() -> bool) {
-        let end = Instant::now() + Duration::from_secs(secs);
-        while !done() {
-            assert!(Instant::now() < end, "timed out waiting for {what}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+    fn wait_for(&self, what: &str, secs: u64, done: impl FnMut() -> bool) {
+        wait_for(what, secs, done);
     }
 
     fn enabled(&self, action: &str) -> bool {

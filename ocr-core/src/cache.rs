@@ -24,6 +24,16 @@ impl Cache {
         Ok(Cache { dir })
     }
 
+    /// The folder ocr-to-anki keeps its caches in, shared by every frontend:
+    /// `$XDG_CACHE_HOME/ocr-to-anki`, else `~/.cache/ocr-to-anki`.
+    pub fn default_root() -> Option<PathBuf> {
+        let base = std::env::var_os("XDG_CACHE_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+        Some(base.join("ocr-to-anki"))
+    }
+
     /// The folder this cache lives in.
     pub fn dir(&self) -> &Path {
         &self.dir

@@ -11,7 +11,7 @@ use adw::prelude::*;
 use adw::subclass::prelude::*;
 use anki_export::{Card, Deck};
 use gtk::{gdk, gio, glib, pango};
-use llm_client::{ApiKey, BackendKind, Document, GeneratorChoice, ResponseCache};
+use llm_client::{ApiKey, BackendKind, Document, GeneratorChoice};
 use ocr_core::{BBox, IMAGE_EXTENSIONS, OcrOptions, Page};
 
 use crate::card_object::CardObject;
@@ -65,6 +65,12 @@ pub struct PageEntry {
 }
 
 impl PageEntry {
+    /// Shows where the page stands in its row.
+    fn show_status(&self) {
+        let (text, state) = self.status();
+        self.row.set_status(&text, state);
+    }
+
     fn status(&self) -> (String, RowState) {
         match &self.state {
             PageState::Waiting => ("Waiting to be read".into(), RowState::Idle),
@@ -395,8 +401,7 @@ impl Window {
                 buffer: None,
                 words: Vec::new(),
             };
-            let (status, state) = entry.status();
-            row.set_status(&status, state);
+            entry.show_status();
             imp.page_list.append(&row);
             imp.pages.borrow_mut().push(entry);
             added.push(path);
@@ -438,8 +443,7 @@ impl Window {
                 .filter(|p| matches!(p.state, PageState::Waiting))
                 .map(|p| {
                     p.state = PageState::Reading;
-                    let (s, st) = p.status();
-                    p.row.set_status(&s, st);
+                    p.show_status();
                     p.path.clone()
                 })
                 .collect()
@@ -465,8 +469,7 @@ impl Window {
             p.words.clear();
             p.prepared = None;
             p.prepare_asked = false;
-            let (s, st) = p.status();
-            p.row.set_status(&s, st);
+            p.show_status();
         }
         if let Some(i) = imp.current.get() {
             self.show_page(i);
@@ -711,8 +714,7 @@ impl Window {
                     let entry = &mut pages[i];
                     if !matches!(entry.state, PageState::Read { .. }) {
                         entry.state = PageState::Failed(error.clone());
-                        let (s, st) = entry.status();
-                        entry.row.set_status(&s, st);
+                        entry.show_status();
                     }
                 }
                 self.toast(&error);
@@ -734,8 +736,7 @@ impl Window {
                     for p in imp.pages.borrow_mut().iter_mut() {
                         if matches!(p.state, PageState::Reading) {
                             p.state = PageState::Failed(e.clone());
-                            let (s, st) = p.status();
-                            p.row.set_status(&s, st);
+                            p.show_status();
                         }
                     }
                     self.alert(
@@ -827,8 +828,7 @@ impl Window {
                     PageState::Failed(e)
                 }
             };
-            let (s, st) = entry.status();
-            entry.row.set_status(&s, st);
+            entry.show_status();
         }
         if let Some(e) = error {
             self.toast(&e);
@@ -871,15 +871,12 @@ impl Window {
             self.toast("No page has been read yet");
             return;
         }
-        let cache = work::ocr_cache()
-            .and_then(|c| c.dir().parent().map(|d| d.join("llm")))
-            .and_then(|d| ResponseCache::open(d).ok());
         let choice = GeneratorChoice {
             kind: settings.backend_kind(),
             base_url: Some(settings.base_url.clone()),
             model: Some(settings.model.clone()),
             settings: settings.model_settings(),
-            cache,
+            cache: work::answer_cache(),
             ..GeneratorChoice::default()
         };
         imp.generating.set(true);
