@@ -2,6 +2,7 @@
   description = "ocr-to-anki: photos and scans of study material to Anki flashcards";
 
   # gtk4-rs 0.11 needs rustc 1.92 or later: NixOS 26.05 is the first release that has it.
+  # flake.lock pins it to one commit; `nix flake update` moves the pin.
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
 
   outputs =
@@ -24,6 +25,10 @@
           docker-gui = p.images.gui;
           dockerStream-cli = p.images.streamCli;
           dockerStream-gui = p.images.streamGui;
+          # The names the documents use: the CLI image, the main job.
+          docker = p.images.cli;
+          dockerImage = p.images.cli;
+          dockerStream = p.images.streamCli;
         });
 
       apps = forAllSystems (pkgs:
@@ -34,14 +39,17 @@
           default = {
             type = "app";
             program = "${p.cli}/bin/ocr-to-anki";
+            meta.description = "Photos and scans of study material to Anki flashcards";
           };
           gui = {
             type = "app";
             program = "${p.gui}/bin/ocr-to-anki-gui";
+            meta.description = "The desktop app: review the cards, then export them";
           };
           loadDockerImage = {
             type = "app";
             program = "${p.loadDockerImage}/bin/load-docker-image";
+            meta.description = "Load both images into Docker and say how to run them";
           };
         });
 

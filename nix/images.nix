@@ -76,8 +76,14 @@ let
         # No accessibility bus in a container.
         "GTK_A11Y=none"
       ];
-      # A session bus of its own: GtkApplication registers on it, and exports its actions.
-      Entrypoint = [ "${pkgs.dbus}/bin/dbus-run-session" "--" "${gui}/bin/ocr-to-anki-gui" ];
+      # A session bus of its own: GtkApplication registers on it, and exports its actions. Its
+      # config is named: dbus-run-session looks in /etc/dbus-1, nixpkgs' dbus has it in share/.
+      Entrypoint = [
+        "${pkgs.dbus}/bin/dbus-run-session"
+        "--config-file=${pkgs.dbus}/share/dbus-1/session.conf"
+        "--"
+        "${gui}/bin/ocr-to-anki-gui"
+      ];
       Cmd = [ ];
     };
   };

@@ -38,6 +38,11 @@ let
   buildInputs = [ tesseract pkgs.leptonica ];
   guiNativeBuildInputs = [ pkgs.wrapGAppsHook4 pkgs.glib ];
   guiBuildInputs = [ pkgs.gtk4 pkgs.libadwaita pkgs.libsecret ];
+  guiDataDirs = lib.makeSearchPath "share" [
+    pkgs.adwaita-icon-theme
+    pkgs.hicolor-icon-theme
+    pkgs.shared-mime-info
+  ];
 
   frontend = { pname, gui }:
     pkgs.rustPlatform.buildRustPackage {
@@ -53,8 +58,11 @@ let
       postFixup = lib.optionalString (!gui) ''
         wrapProgram $out/bin/${pname} --set-default TESSDATA_PREFIX ${tessdata}
       '';
+      # The wrapper sets XDG_DATA_DIRS to store paths only, so the icon themes and the MIME
+      # database are named there too (an image's /share is not searched).
       preFixup = lib.optionalString gui ''
         gappsWrapperArgs+=(--set-default TESSDATA_PREFIX ${tessdata})
+        gappsWrapperArgs+=(--prefix XDG_DATA_DIRS : ${guiDataDirs})
       '';
       meta = {
         description = "Photos and scans of study material to Anki flashcards";
@@ -73,19 +81,27 @@ in
 {
   inherit cli gui images;
 
-  loadDockerImage = pkgs.writeShellApplication {
-    name = "load-docker-image";
-    runtimeInputs = [ pkgs.docker-client ];
-    text = ''
-      ${images.streamCli} | docker image load
-      ${images.streamGui} | docker image load
-      cat <<'USAGE'
-      Loaded ocr-to-anki-cli and ocr-to-anki-gui. Run them with:
-        docker run --rm -v "$PWD/images:/images:ro" -v "$PWD/output:/data" ocr-to-anki-cli
-        docker run --rm -e DISPLAY -v /tmp/.X11-unix:/tmp/.X11-unix -v "$PWD/output:/data" ocr-to-anki-gui
-      USAGE
-    '';
-  };
+  loadDockerImage =
+    let
+      tagOf = image: "${image.imageName}:${image.imageTag}";
+    in
+    pkgs.writeShellApplication {
+      name = "load-docker-image";
+      runtimeInputs = [ pkgs.docker-client ];
+      text = ''
+        ${images.streamCli} | docker image load
+        ${images.streamGui} | docker image load
+        cat <<'USAGE'
+        Loaded ${tagOf images.streamCli} and ${tagOf images.streamGui}. Run them, as you, with:
+          mkdir -p images output config
+          docker run --rm --user "$(id -u):$(id -g)" -v "$PWD/images:/images:ro" -v "$PWD/output:/data" \
+            ${tagOf images.streamCli}
+          xhost +si:localuser:"$(id -un)"
+          docker run --rm --user "$(id -u):$(id -g)" -e DISPLAY -v /tmp/.X11-unix:/tmp/.X11-unix \
+            -v "$PWD/images:/images:ro" -v "$PWD/output:/data" ${tagOf images.streamGui}
+        USAGE
+      '';
+    };
 
   devShell = pkgs.mkShell {
     inputsFrom = [ gui ];
@@ -122,12 +138,16 @@ in
       postFixup = "";
     });
     # The tests that need no network and no model server: unit tests and real-Tesseract tests.
+    # `cargo test` is the only build: the release build of the binaries is skipped.
     tests = cli.overrideAttrs (old: {
       pname = "ocr-to-anki-tests";
       doCheck = true;
-      cargoBuildFlags = [ "--workspace" ];
       nativeBuildInputs = old.nativeBuildInputs ++ guiNativeBuildInputs;
       buildInputs = old.buildInputs ++ guiBuildInputs;
+      buildPhase = ''
+        runHook preBuild
+        runHook postBuild
+      '';
       checkPhase = ''
         runHook preCheck
         export TESSDATA_PREFIX=${tessdata}
