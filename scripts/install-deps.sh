@@ -24,7 +24,8 @@ PACKAGES=(
 
 # With --packaging, also what scripts/check-packaging.sh checks the Nix and Docker files with:
 # Debian's nix-bin (to parse .nix files), podman, buildah, runc and debootstrap (to build and run
-# the images without a Docker engine or a registry).
+# the images without a Docker engine or a registry, and to make the Debian 13 chroot whose Nix 2.26
+# evaluates the flake).
 if [ "${1:-}" = "--packaging" ]; then
   PACKAGES+=(nix-bin podman buildah runc debootstrap)
 fi
