@@ -389,3 +389,21 @@ async fn strict_servers_that_refuse_length_limits_get_the_schema_without() {
     assert!(schema(&seen[0]).contains("maxLength"));
     assert!(!schema(&seen[1]).contains("maxLength") && !schema(&seen[2]).contains("maxItems"));
 }
+
+#[tokio::test]
+async fn a_host_that_does_not_resolve_names_both_ways_out() {
+    // `.invalid` never resolves (RFC 6761), like the images' default `ollama` outside compose.
+    let err = ollama("http://ollama.invalid:11434")
+        .check()
+        .await
+        .expect_err("no such host");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("\"ollama.invalid\"")
+            && msg.contains("does not resolve")
+            && msg.contains("-e OLLAMA_HOST=")
+            && msg.contains("OCR_TO_ANKI_BACKEND=builtin")
+            && !msg.contains('\n'),
+        "{msg}"
+    );
+}

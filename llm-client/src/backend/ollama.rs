@@ -50,6 +50,27 @@ pub fn ollama_base_url(configured: Option<&str>) -> String {
     }
 }
 
+/// The error for an address whose host name does not resolve (as the images' default
+/// `http://ollama:11434` outside docker compose), naming both ways out; `None` if it resolves.
+async fn unresolved_host(base_url: &str) -> Option<LlmError> {
+    let url = reqwest::Url::parse(base_url).ok()?;
+    let host = url.domain()?;
+    let target = (host.to_owned(), url.port_or_known_default()?);
+    let resolves = tokio::task::spawn_blocking(move || {
+        std::net::ToSocketAddrs::to_socket_addrs(&target).is_ok_and(|mut a| a.next().is_some())
+    })
+    .await
+    .unwrap_or(true);
+    (!resolves).then(|| {
+        LlmError::Config(format!(
+            "the Ollama host {host:?} in {} does not resolve: point OLLAMA_HOST at a running \
+             Ollama (in a container: -e OLLAMA_HOST=http://HOST:11434), or read cards without a \
+             model with OCR_TO_ANKI_BACKEND=builtin (-e OCR_TO_ANKI_BACKEND=builtin)",
+            redact_url(base_url)
+        ))
+    })
+}
+
 /// A model served by Ollama.
 #[derive(Debug, Clone)]
 pub struct Ollama {
@@ -95,7 +116,10 @@ impl ChatBackend for Ollama {
                 self.model,
                 self.model
             ))),
-            Err(e @ (LlmError::Connect { .. } | LlmError::Timeout { .. })) => Err(e),
+            Err(e @ LlmError::Connect { .. }) => {
+                Err(unresolved_host(&self.base_url).await.unwrap_or(e))
+            }
+            Err(e @ LlmError::Timeout { .. }) => Err(e),
             _ => Ok(()),
         }
     }
