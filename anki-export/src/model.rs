@@ -13,6 +13,10 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Largest content of one card, in bytes of text; Anki slows to a crawl on larger notes.
 pub const MAX_CARD_BYTES: usize = 1 << 20;
 
+/// Largest cloze number Anki takes: it reads them as 16-bit numbers, and a package with a larger
+/// one is refused whole on import.
+pub const MAX_CLOZE_NUMBER: u32 = u16::MAX as u32;
+
 /// What a card asks and answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -184,7 +188,18 @@ impl Card {
                 }
             }
             CardKind::Cloze { text, .. } => {
-                if crate::html::cloze_numbers(text).is_empty() {
+                let numbers = crate::html::cloze_numbers(text);
+                if let Some(&n) = numbers.last().filter(|&&n| n > MAX_CLOZE_NUMBER) {
+                    let n = if n == u32::MAX {
+                        format!("{n} or more")
+                    } else {
+                        n.to_string()
+                    };
+                    return invalid(format!(
+                        "cloze number {n} is more than {MAX_CLOZE_NUMBER}, the largest Anki takes"
+                    ));
+                }
+                if numbers.is_empty() {
                     return invalid(format!(
                         "cloze card without a deletion such as {{{{c1::word}}}}: {:?}",
                         preview(text)
