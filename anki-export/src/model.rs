@@ -13,9 +13,10 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Largest content of one card, in bytes of text; Anki slows to a crawl on larger notes.
 pub const MAX_CARD_BYTES: usize = 1 << 20;
 
-/// Largest cloze number Anki takes: it reads them as 16-bit numbers, and a package with a larger
-/// one is refused whole on import.
-pub const MAX_CLOZE_NUMBER: u32 = u16::MAX as u32;
+/// Largest cloze number Anki takes. Its card generator makes at most 500 cards from a cloze note
+/// (`{{c501::…}}` and up all fall into card 500 when Anki adds the note itself), and a package
+/// naming a card past 65535 is refused whole on import (`IntegralValueOutOfRange`).
+pub const MAX_CLOZE_NUMBER: u32 = 500;
 
 /// What a card asks and answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
