@@ -18,6 +18,7 @@ let
       ../Cargo.lock
       ../rustfmt.toml
       ../clippy.toml
+      ../page-image
       ../ocr-core
       ../anki-export
       ../llm-client
@@ -151,7 +152,7 @@ in
       checkPhase = ''
         runHook preCheck
         export TESSDATA_PREFIX=${tessdata}
-        cargo test --offline --package ocr-core --package anki-export --package llm-client --lib
+        cargo test --offline --package page-image --package ocr-core --package anki-export --package llm-client --lib
         runHook postCheck
       '';
       installPhase = "touch $out";

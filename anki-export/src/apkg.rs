@@ -50,7 +50,7 @@ impl ExportSummary {
         ExportSummary {
             notes: notes.notes.len(),
             cards: notes.notes.iter().map(|n| n.cards).sum(),
-            media: notes.media.len(),
+            media: notes.media_count,
             duplicates: notes.duplicates,
             already_in_anki: 0,
             problems: notes.problems,
@@ -79,7 +79,27 @@ fn model(t: &NoteType) -> Model {
 /// summary; if none can, nothing is written.
 pub fn write_apkg(deck: &Deck, path: &Path, options: &ExportOptions) -> Result<ExportSummary> {
     crate::model::validate_deck_name(&deck.name)?;
-    let notes = note::prepare(deck, options.media_base.as_deref(), true);
+    // Every temporary file (the media staged for genanki-rs, its database) goes beside the
+    // file the package replaces, never in $TMPDIR, and is removed on every path out of here.
+    let target = crate::atomic::target(path)?;
+    let folder = crate::atomic::folder_of(&target);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.media."))
+        .tempdir_in(folder)
+        .map_err(|e| ExportError::io(path, e))?;
+    // genanki-rs takes media as files and names them by file name: each image goes to the
+    // staging folder as soon as it is made, so only one is held in memory at a time.
+    let mut media_paths = Vec::new();
+    let notes = note::prepare_streaming(deck, options.media_base.as_deref(), &mut |m| {
+        let p = staging.path().join(&m.name);
+        std::fs::write(&p, &m.bytes).map_err(|e| ExportError::io(path, e))?;
+        media_paths.push(p.to_string_lossy().into_owned());
+        Ok(())
+    })?;
     if notes.notes.is_empty() {
         return Err(nothing_to_write(deck, notes));
     }
@@ -104,16 +124,10 @@ pub fn write_apkg(deck: &Deck, path: &Path, options: &ExportOptions) -> Result<E
         anki_deck.add_note(note);
     }
 
-    // genanki-rs takes media as files and names them by file name: stage them in a folder.
-    let staging = tempfile::tempdir().map_err(|e| ExportError::io(std::env::temp_dir(), e))?;
-    let mut media_paths = Vec::with_capacity(notes.media.len());
-    for m in &notes.media {
-        let p = staging.path().join(&m.name);
-        std::fs::write(&p, &m.bytes).map_err(|e| ExportError::io(&p, e))?;
-        media_paths.push(p.to_string_lossy().into_owned());
-    }
     let media: Vec<&str> = media_paths.iter().map(String::as_str).collect();
-    let mut package = Package::new(vec![anki_deck], media).map_err(package_error)?;
+    let mut package = Package::new(vec![anki_deck], media)
+        .map_err(package_error)?
+        .temp_dir(staging.path());
     let stamp = options
         .modified
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())

@@ -115,7 +115,8 @@ pub fn field(text: &str) -> String {
     out
 }
 
-/// The cloze numbers used in a text (`{{c1::…}}` gives 1), each once, in order.
+/// The cloze numbers used in a text (`{{c1::…}}` gives 1), each once, in order; a number past
+/// `u32::MAX` counts as `u32::MAX`, so it is never lost to an overflow.
 pub fn cloze_numbers(text: &str) -> BTreeSet<u32> {
     let mut out = BTreeSet::new();
     let mut rest = text;
@@ -124,7 +125,8 @@ pub fn cloze_numbers(text: &str) -> BTreeSet<u32> {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         if !digits.is_empty() && rest[digits.len()..].starts_with("::") {
             let closed = rest[digits.len() + 2..].contains("}}");
-            if let (true, Ok(n @ 1..)) = (closed, digits.parse::<u32>()) {
+            let n = digits.parse::<u32>().unwrap_or(u32::MAX);
+            if closed && n >= 1 {
                 out.insert(n);
             }
         }

@@ -1,10 +1,15 @@
 //! A card's source image as Anki media: the file itself or the crop of its region, named by its
 //! content so that equal names from different folders never collide and re-exports reuse it.
+//!
+//! Every image is read through the limited loader ([`page_image`]): regular files only, up to a
+//! byte cap, decoded only within the pixel limits. A source may name one page of a multi-page
+//! TIFF as `scan.tif#3`; that page becomes the media (as PNG) or gives the crop.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+use image::{DynamicImage, ImageFormat};
+use page_image::{Limits, PageRef};
 
 use crate::model::Source;
 
@@ -39,29 +44,38 @@ pub struct Library<'a> {
     current: Option<(PathBuf, Result<Page, String>)>,
 }
 
-/// One page file: its bytes, its format, and its pixels once decoded.
+/// One page: the bytes of its file, which page of the file it is, and its pixels once decoded.
 #[derive(Debug)]
 struct Page {
     bytes: Vec<u8>,
+    page: Option<u32>,
     format: ImageFormat,
     decoded: Option<Result<DynamicImage, String>>,
 }
 
 impl Page {
     fn read(path: &Path) -> Result<Page, String> {
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-        let format = image::guess_format(&bytes).map_err(|_| "not an image file".to_owned())?;
+        let page = PageRef::parse(path);
+        let bytes = page_image::read_file(&page.file, Limits::default().max_bytes)
+            .map_err(|e| e.to_string())?;
+        let format = page_image::format_of(&bytes).map_err(|_| "not an image file".to_owned())?;
         Ok(Page {
             bytes,
+            page: page.page,
             format,
             decoded: None,
         })
     }
 
+    /// The page's pixels, EXIF orientation applied, so regions are in the pixels the user sees.
     fn image(&mut self) -> Result<&DynamicImage, String> {
-        let bytes = &self.bytes;
+        let (bytes, page) = (&self.bytes, self.page);
         self.decoded
-            .get_or_insert_with(|| decode(bytes))
+            .get_or_insert_with(|| {
+                page_image::decode(bytes, page, &Limits::default())
+                    .map(|d| d.image)
+                    .map_err(|e| e.to_string())
+            })
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -84,13 +98,21 @@ impl<'a> Library<'a> {
             slot => &mut slot.insert((path.clone(), Page::read(&path))).1,
         };
         let page = page.as_mut().map_err(|e| e.clone())?;
-        let stem = clean_stem(&path);
+        let mut stem = clean_stem(&PageRef::parse(&path).file);
+        // Pages of one file share its bytes: the page number keeps their media apart.
+        let page_tag = page.page.map(|n| format!("#{n}")).unwrap_or_default();
+        if let Some(n) = page.page {
+            stem.push_str(&format!("-p{n}"));
+        }
         match source.region {
-            None if matches!(
-                page.format,
-                ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP
-            ) =>
+            None if page.page.is_none()
+                && matches!(
+                    page.format,
+                    ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP
+                ) =>
             {
+                // Shown as it is, but only if it is within the limits (and whole).
+                page_image::check(&page.bytes, &Limits::default()).map_err(|e| e.to_string())?;
                 let ext = page
                     .format
                     .extensions_str()
@@ -102,16 +124,20 @@ impl<'a> Library<'a> {
                     bytes: page.bytes.clone(),
                 })
             }
-            // Formats phones and browsers do not show (TIFF, BMP) become PNG.
+            // Formats phones and browsers do not show (TIFF, BMP), and single pages of a
+            // multi-page file, become PNG.
             None => {
-                let name = format!("{stem}-{}.png", short_hash(&[&page.bytes]));
+                let name = format!(
+                    "{stem}-{}.png",
+                    short_hash(&[&page.bytes, page_tag.as_bytes()])
+                );
                 Ok(Media {
                     name,
                     bytes: encode_png(page.image()?)?,
                 })
             }
             Some([x, y, w, h]) => {
-                let region = format!("{x},{y},{w},{h}");
+                let region = format!("{page_tag}{x},{y},{w},{h}");
                 let name = format!(
                     "{stem}-{}.png",
                     short_hash(&[&page.bytes, region.as_bytes()])
@@ -131,20 +157,6 @@ impl<'a> Library<'a> {
             }
         }
     }
-}
-
-/// Decodes with EXIF orientation applied, so regions are in the pixels the user sees.
-fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
-    let reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?;
-    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
-    let orientation = decoder.orientation().ok();
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
-    if let Some(o) = orientation {
-        img.apply_orientation(o);
-    }
-    Ok(img)
 }
 
 fn encode_png(img: &DynamicImage) -> Result<Vec<u8>, String> {

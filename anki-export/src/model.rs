@@ -13,6 +13,11 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Largest content of one card, in bytes of text; Anki slows to a crawl on larger notes.
 pub const MAX_CARD_BYTES: usize = 1 << 20;
 
+/// Largest cloze number Anki takes. Its card generator makes at most 500 cards from a cloze note
+/// (`{{c501::…}}` and up all fall into card 500 when Anki adds the note itself), and a package
+/// naming a card past 65535 is refused whole on import (`IntegralValueOutOfRange`).
+pub const MAX_CLOZE_NUMBER: u32 = 500;
+
 /// What a card asks and answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -184,7 +189,18 @@ impl Card {
                 }
             }
             CardKind::Cloze { text, .. } => {
-                if crate::html::cloze_numbers(text).is_empty() {
+                let numbers = crate::html::cloze_numbers(text);
+                if let Some(&n) = numbers.last().filter(|&&n| n > MAX_CLOZE_NUMBER) {
+                    let n = if n == u32::MAX {
+                        format!("{n} or more")
+                    } else {
+                        n.to_string()
+                    };
+                    return invalid(format!(
+                        "cloze number {n} is more than {MAX_CLOZE_NUMBER}, the largest Anki takes"
+                    ));
+                }
+                if numbers.is_empty() {
                     return invalid(format!(
                         "cloze card without a deletion such as {{{{c1::word}}}}: {:?}",
                         preview(text)

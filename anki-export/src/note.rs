@@ -4,10 +4,10 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::error::ExportError;
+use crate::error::{ExportError, Result};
 use crate::html;
 use crate::media::{self, Library, Media};
-use crate::model::{CardKind, Deck};
+use crate::model::{CardKind, Deck, MAX_CARD_BYTES, Source};
 use crate::notetype::NoteType;
 
 /// One note as every writer needs it.
@@ -34,8 +34,11 @@ pub struct Note {
 pub struct Notes {
     /// Notes to write, in deck order.
     pub notes: Vec<Note>,
-    /// The source images the notes show, each once.
+    /// The source images the notes show, each once (empty when they were streamed, see
+    /// [`prepare_streaming`]).
     pub media: Vec<Media>,
+    /// How many distinct source images the notes show.
+    pub media_count: usize,
     /// Cards left out or written without their image, with the reason.
     pub problems: Vec<ExportError>,
     /// Cards left out because an earlier card in the deck is the same note.
@@ -45,13 +48,75 @@ pub struct Notes {
 /// Prepares every card of `deck`; relative source images are read from `base`. With
 /// `with_media` false, sources are named in the Source field but no image is read.
 pub fn prepare(deck: &Deck, base: Option<&Path>, with_media: bool) -> Notes {
+    let mut kept = Vec::new();
+    let mut keep = |m: Media| -> Result<()> {
+        kept.push(m);
+        Ok(())
+    };
+    let store: Option<&mut Store<'_>> = if with_media { Some(&mut keep) } else { None };
+    // Keeping an image in memory cannot fail, so neither can this.
+    let mut notes = prepare_impl(deck, base, store).unwrap_or_else(|e| Notes {
+        problems: vec![e],
+        ..Notes::default()
+    });
+    notes.media = kept;
+    notes
+}
+
+/// Where [`prepare_streaming`] hands each source image.
+pub type Store<'a> = dyn FnMut(Media) -> Result<()> + 'a;
+
+/// Prepares every card of `deck` like [`prepare`], handing each source image to `store` as
+/// soon as it is made instead of keeping it, so memory does not grow with the number of images.
+/// The first error of `store` (a full disk, say) ends the preparation and is the error.
+pub fn prepare_streaming(deck: &Deck, base: Option<&Path>, store: &mut Store<'_>) -> Result<Notes> {
+    prepare_impl(deck, base, Some(store))
+}
+
+/// A source image and its region, as cards name them.
+type Region = (PathBuf, Option<[u32; 4]>);
+
+/// The Source field: the quote, then the image (when it could be read) or its file name.
+fn source_html(source: Option<&Source>, image: Option<&str>) -> String {
+    let Some(source) = source else {
+        return String::new();
+    };
+    let caption = html::escape(
+        &source
+            .image
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
+    let mut out = String::new();
+    if let Some(quote) = source.quote.as_deref() {
+        // What the page says, so the learner can check the card against it.
+        out = format!(
+            r#"<blockquote class="quote">{}</blockquote>"#,
+            html::field(quote)
+        );
+    }
+    match image {
+        Some(name) => out.push_str(&format!(
+            r#"<img src="{}" alt="{caption}"><div>{caption}</div>"#,
+            html::escape(name)
+        )),
+        None => out.push_str(&caption),
+    }
+    out
+}
+
+fn prepare_impl(
+    deck: &Deck,
+    base: Option<&Path>,
+    mut store: Option<&mut Store<'_>>,
+) -> Result<Notes> {
     let mut out = Notes::default();
     let mut seen = HashSet::new();
     let mut library = Library::new(base);
     let mut media_names = HashSet::new();
     // Many cards show the same page or region: each is loaded once, to its media name or the
     // reason it could not be.
-    type Region = (PathBuf, Option<[u32; 4]>);
     let mut loaded: HashMap<Region, Result<String, String>> = HashMap::new();
     for (i, card) in deck.cards.iter().enumerate() {
         let index = i + 1;
@@ -60,7 +125,7 @@ pub fn prepare(deck: &Deck, base: Option<&Path>, with_media: bool) -> Notes {
             continue;
         }
         let guid = card.guid();
-        if !seen.insert(guid.clone()) {
+        if seen.contains(&guid) {
             out.duplicates += 1;
             continue;
         }
@@ -74,69 +139,74 @@ pub fn prepare(deck: &Deck, base: Option<&Path>, with_media: bool) -> Notes {
                 (text, html::field(extra), n)
             }
         };
-        let mut media = None;
-        let mut source_html = String::new();
-        if let Some(source) = &card.source {
-            let path = media::resolve(source, base);
-            let caption = html::escape(
-                &source
-                    .image
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            );
-            if with_media {
-                let found = loaded
-                    .entry((path.clone(), source.region))
-                    .or_insert_with(|| {
-                        library.load(source).map(|m| {
-                            let name = m.name.clone();
-                            if media_names.insert(name.clone()) {
-                                out.media.push(m);
-                            }
-                            name
-                        })
-                    })
-                    .clone();
-                match found {
-                    Ok(name) => {
-                        source_html = format!(
-                            r#"<img src="{}" alt="{caption}"><div>{caption}</div>"#,
-                            html::escape(&name)
-                        );
-                        media = Some(name);
-                    }
-                    Err(reason) => {
-                        out.problems.push(ExportError::Media {
-                            index,
-                            path,
-                            reason,
-                        });
-                        source_html = caption;
-                    }
-                }
-            } else {
-                source_html = caption;
+        // The image is loaded here but stored only once the note is known to fit.
+        let mut fresh: Option<Media> = None;
+        let mut image: Option<(Region, Result<String, String>)> = None;
+        if let (Some(source), true) = (&card.source, store.is_some()) {
+            let key = (media::resolve(source, base), source.region);
+            let found = match loaded.get(&key) {
+                Some(known) => known.clone(),
+                None => library.load(source).map(|m| {
+                    let name = m.name.clone();
+                    fresh = Some(m);
+                    name
+                }),
+            };
+            if found.is_err() {
+                loaded.insert(key.clone(), found.clone());
             }
+            image = Some((key, found));
         }
-        if let Some(quote) = card.source.as_ref().and_then(|s| s.quote.as_deref()) {
-            // What the page says, so the learner can check the card against it.
-            source_html = format!(
-                r#"<blockquote class="quote">{}</blockquote>{source_html}"#,
-                html::field(quote)
-            );
+        let name = image.as_ref().and_then(|(_, r)| r.as_ref().ok());
+        let fields = [
+            first,
+            second,
+            source_html(card.source.as_ref(), name.map(String::as_str)),
+        ];
+        // The limit holds for the note as Anki stores it: escaped, with its quote and source.
+        let written: usize = fields.iter().map(String::len).sum();
+        if written > MAX_CARD_BYTES {
+            out.problems.push(ExportError::InvalidCard {
+                index,
+                reason: format!(
+                    "{written} bytes as written (HTML-escaped, with its quote and source), more \
+                     than the {MAX_CARD_BYTES}-byte limit for one card"
+                ),
+            });
+            continue;
         }
+        if let (Some(m), Some(store), Some((key, found))) = (fresh, store.as_mut(), image.as_mut())
+        {
+            let name = m.name.clone();
+            if !media_names.contains(&name) {
+                store(m)?;
+                media_names.insert(name);
+            }
+            loaded.insert(key.clone(), found.clone());
+        }
+        let mut media = None;
+        match image {
+            Some((_, Ok(name))) => media = Some(name),
+            Some(((path, _), Err(reason))) => out.problems.push(ExportError::Media {
+                index,
+                path,
+                reason,
+            }),
+            None => {}
+        }
+        seen.insert(guid.clone());
         out.notes.push(Note {
             index,
             guid,
             note_type,
-            fields: [first, second, source_html],
+            fields,
             tags: card.anki_tags(),
             media,
             cards,
         });
     }
-    out
+    out.media_count = media_names.len();
+    Ok(out)
 }
 
 #[cfg(test)]

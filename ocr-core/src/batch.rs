@@ -4,11 +4,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use page_image::PageRef;
+
 use crate::cache::Cache;
 use crate::engine::Engine;
 use crate::error::{OcrError, Result};
+use crate::load::{LoadLimits, load_page_bytes, read_page_file};
 use crate::page::Page;
-use crate::recognize::{OcrOptions, recognize_bytes};
+use crate::recognize::{OcrOptions, recognize_image};
 
 /// How a batch runs.
 #[derive(Debug, Clone, Default)]
@@ -51,16 +54,43 @@ pub struct BatchItem {
     pub cached: bool,
 }
 
-/// Recognises every image, in parallel, and returns one result per image in input order.
+/// The pages of these files, in order: each file as it is, but a multi-page TIFF as one path
+/// per page, `scan.tif#1` to `scan.tif#N` (see [`page_image::PageRef`]). A path that already
+/// names a page, or a file whose pages cannot be counted, stays as it is (reading it will say
+/// what is wrong).
+pub fn pages_of(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let limits = LoadLimits::default();
+    let mut out = Vec::with_capacity(paths.len());
+    for path in paths {
+        let page = PageRef::parse(path);
+        match page_image::file_page_count(&page.file, &limits) {
+            Ok(n) if n > 1 && page.page.is_none() => out.extend((1..=n).map(|k| {
+                PageRef {
+                    file: page.file.clone(),
+                    page: Some(k),
+                }
+                .to_path()
+            })),
+            _ => out.push(path.clone()),
+        }
+    }
+    out
+}
+
+/// Recognises every page of every image, in parallel, and returns one result per page in input
+/// order: one per file, except a multi-page TIFF, which gives one per page, each named by its
+/// page (`scan.tif#3`, see [`pages_of`]), the name its [`Page::source`] keeps.
 ///
-/// A file that cannot be read or decoded fails alone; the rest of the batch goes on. The outer
-/// error is for problems that would fail every image, such as missing language data.
+/// A file or page that cannot be read or decoded fails alone; the rest of the batch goes on.
+/// The outer error is for problems that would fail every image, such as missing language data.
 pub fn ocr_batch(
     paths: &[PathBuf],
     options: &OcrOptions,
     batch: &BatchOptions,
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> Result<Vec<BatchItem>> {
+    let pages = pages_of(paths);
+    let paths = &pages[..];
     let threads = match batch.threads {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
@@ -153,29 +183,169 @@ fn one(
     cache: Option<&Cache>,
     fingerprint: &str,
 ) -> (Result<Page>, bool) {
-    let bytes = match std::fs::read(path) {
+    let limits = LoadLimits::default();
+    let page = PageRef::parse(path);
+    let bytes = match read_page_file(&page, path, limits) {
         Ok(b) => b,
-        Err(source) => {
-            return (
-                Err(OcrError::Read {
-                    path: path.to_path_buf(),
-                    source,
-                }),
-                false,
-            );
-        }
+        Err(e) => return (Err(e), false),
     };
-    let key = cache.map(|_| Cache::key(&bytes, fingerprint));
+    // A page of a multi-page file is its own entry; a whole file keeps the key it always had.
+    let key = cache.map(|_| match page.page {
+        None => Cache::key(&bytes, fingerprint),
+        Some(n) => Cache::key(&bytes, &format!("{fingerprint} page={n}")),
+    });
     if let (Some(c), Some(k)) = (cache, key.as_deref())
-        && let Some(mut page) = c.get(k)
+        && let Some(mut p) = c.get(k)
     {
-        page.source = Some(path.to_path_buf());
-        return (Ok(page), true);
+        p.source = Some(path.to_path_buf());
+        return (Ok(p), true);
     }
-    let result = recognize_bytes(engine, &bytes, path, options);
-    if let (Ok(page), Some(c), Some(k)) = (&result, cache, key.as_deref()) {
+    let result = load_page_bytes(&bytes, page.page, path, limits)
+        .and_then(|loaded| recognize_image(engine, &loaded, path, options));
+    if let (Ok(p), Some(c), Some(k)) = (&result, cache, key.as_deref()) {
         // A cache that cannot be written costs speed next time, never this result.
-        let _ = c.put(k, page);
+        let _ = c.put(k, p);
     }
     (result, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{DynamicImage, GrayImage, ImageFormat};
+    use std::io::Cursor;
+
+    fn sample() -> GrayImage {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/vocabulaire.png");
+        image::open(path).expect("sample page").to_luma8()
+    }
+
+    /// A TIFF whose pages are the given images, in order.
+    fn tiff(pages: &[GrayImage]) -> Vec<u8> {
+        use tiff::encoder::{TiffEncoder, colortype};
+        let mut out = Cursor::new(Vec::new());
+        let mut enc = TiffEncoder::new(&mut out).expect("encoder");
+        for p in pages {
+            enc.write_image::<colortype::Gray8>(p.width(), p.height(), p.as_raw())
+                .expect("page");
+        }
+        out.into_inner()
+    }
+
+    fn french() -> OcrOptions {
+        OcrOptions {
+            lang: "fra".into(),
+            ..OcrOptions::default()
+        }
+    }
+
+    #[test]
+    fn every_page_of_a_tiff_is_read_and_named_by_its_number() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let page = sample();
+        let (w, h) = page.dimensions();
+        // Page 1: the top of the sample (its title); page 2: blank; page 3: the whole sample.
+        let top = image::imageops::crop_imm(&page, 0, 0, w, h / 5).to_image();
+        let blank = GrayImage::from_pixel(400, 300, image::Luma([255]));
+        let scan = dir.path().join("scan.tif");
+        std::fs::write(&scan, tiff(&[top, blank, page])).expect("tiff");
+        let single = dir.path().join("single.tif");
+        std::fs::write(&single, tiff(&[sample()])).expect("tiff");
+
+        let paths = vec![scan.clone(), single.clone()];
+        let named = |n: u32| dir.path().join(format!("scan.tif#{n}"));
+        assert_eq!(
+            pages_of(&paths),
+            [named(1), named(2), named(3), single.clone()]
+        );
+        let items = ocr_batch(&paths, &french(), &BatchOptions::default(), &|_| {}).expect("batch");
+        let names: Vec<&Path> = items.iter().map(|i| i.path.as_path()).collect();
+        assert_eq!(names, [named(1), named(2), named(3), single.clone()]);
+        let pages: Vec<&Page> = items
+            .iter()
+            .map(|i| i.result.as_ref().expect("read"))
+            .collect();
+        assert_eq!(pages[0].source.as_deref(), Some(named(1).as_path()));
+        assert!(
+            pages[0].text().contains("Vocabulaire"),
+            "{}",
+            pages[0].text()
+        );
+        assert!(
+            !pages[0].text().contains("fourchette"),
+            "{}",
+            pages[0].text()
+        );
+        assert_eq!(pages[1].word_count(), 0, "{}", pages[1].text());
+        assert!(
+            pages[2].text().contains("fourchette"),
+            "{}",
+            pages[2].text()
+        );
+        assert_eq!((pages[2].width, pages[2].height), (w, h));
+        assert_eq!(pages[3].source.as_deref(), Some(single.as_path()));
+        // A page can be asked for by name, and one the file lacks is an error naming it.
+        let missing = dir.path().join("scan.tif#9");
+        let items = ocr_batch(
+            &[missing.clone()],
+            &french(),
+            &BatchOptions::default(),
+            &|_| {},
+        )
+        .expect("batch");
+        let e = items[0].result.as_ref().expect_err("no page 9");
+        assert!(
+            e.to_string().contains("scan.tif#9") && e.to_string().contains("the file has 3"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_truncated_jpeg_fails_by_name_and_the_rest_is_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut jpeg = Vec::new();
+        DynamicImage::ImageLuma8(sample())
+            .write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg)
+            .expect("jpeg");
+        let mut paths = Vec::new();
+        for percent in [50, 80] {
+            let p = dir.path().join(format!("cut{percent}.jpg"));
+            std::fs::write(&p, &jpeg[..jpeg.len() * percent / 100]).expect("write");
+            paths.push(p);
+        }
+        let whole = dir.path().join("whole.jpg");
+        std::fs::write(&whole, &jpeg).expect("write");
+        paths.push(whole);
+        let items = ocr_batch(&paths, &french(), &BatchOptions::default(), &|_| {}).expect("batch");
+        for item in &items[..2] {
+            let e = item.result.as_ref().expect_err("truncated");
+            assert!(matches!(e, OcrError::Corrupt { .. }), "{e}");
+            assert!(
+                e.to_string().contains(&*item.path.to_string_lossy())
+                    && e.to_string().contains("truncated"),
+                "{e}"
+            );
+        }
+        let page = items[2].result.as_ref().expect("whole page read");
+        assert!(page.text().contains("fourchette"), "{}", page.text());
+    }
+
+    #[test]
+    fn devices_fail_fast_by_name() {
+        let e = crate::load_path(Path::new("/dev/zero"), LoadLimits::default())
+            .expect_err("a device is no image");
+        assert!(
+            e.to_string().starts_with("/dev/zero") && e.to_string().contains("not a regular file"),
+            "{e}"
+        );
+        let items = ocr_batch(
+            &[PathBuf::from("/dev/zero")],
+            &OcrOptions::default(),
+            &BatchOptions::default(),
+            &|_| {},
+        )
+        .expect("batch");
+        let e = items[0].result.as_ref().expect_err("device");
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+    }
 }

@@ -25,13 +25,14 @@ pub mod page;
 pub mod preprocess;
 pub mod recognize;
 
-pub use batch::{BatchItem, BatchOptions, Progress, ocr_batch};
+pub use batch::{BatchItem, BatchOptions, Progress, ocr_batch, pages_of};
 pub use cache::Cache;
 pub use engine::{Engine, Psm, validate_language};
 pub use error::{OcrError, Result};
 pub use geometry::{BBox, Transform};
-pub use load::{LoadLimits, LoadedImage, load_bytes, load_path};
+pub use load::{LoadLimits, LoadedImage, load_bytes, load_page_bytes, load_path};
 pub use page::{Block, Line, Page, Preprocessing, Word};
+pub use page_image::PageRef;
 pub use preprocess::{Pipeline, Prepared};
 pub use recognize::{OcrOptions, prepare_path, recognize_bytes, recognize_image};
 

@@ -1,34 +1,16 @@
-//! Decoding image files with size limits, and applying their EXIF orientation.
+//! Decoding image files with size limits, and applying their EXIF orientation, through the
+//! limited loader every part of ocr-to-anki shares ([`page_image`]).
 
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use image::error::{ImageError, LimitErrorKind};
+use image::DynamicImage;
 use image::metadata::Orientation;
-use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use page_image::{Error as PageError, PageRef};
 
 use crate::error::{OcrError, Result};
 
-/// Limits that guard decoding against decompression bombs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoadLimits {
-    /// Largest accepted width or height, in pixels.
-    pub max_side: u32,
-    /// Largest accepted pixel count (width × height).
-    pub max_pixels: u64,
-    /// Largest memory the decoder may allocate, in bytes.
-    pub max_alloc: u64,
-}
-
-impl Default for LoadLimits {
-    fn default() -> Self {
-        Self {
-            max_side: 30_000,
-            max_pixels: 120_000_000,
-            max_alloc: 1 << 30,
-        }
-    }
-}
+/// Limits that guard reading and decoding against oversized files and decompression bombs.
+pub use page_image::Limits as LoadLimits;
 
 /// A decoded image, upright, with what loading found out about it.
 #[derive(Debug, Clone)]
@@ -42,67 +24,46 @@ pub struct LoadedImage {
 /// Smallest side an image may have and still be worth recognising.
 const MIN_SIDE: u32 = 8;
 
-/// Reads and decodes an image file.
+/// Reads and decodes an image file, or one page of it when `path` names one (`scan.tif#3`).
 pub fn load_path(path: &Path, limits: LoadLimits) -> Result<LoadedImage> {
-    let bytes = std::fs::read(path).map_err(|source| OcrError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    load_bytes(&bytes, path, limits)
+    let page = PageRef::parse(path);
+    let bytes = read_page_file(&page, path, limits)?;
+    load_page_bytes(&bytes, page.page, path, limits)
+}
+
+/// Reads the file a page is on, within the byte cap; `path` names it in errors.
+pub(crate) fn read_page_file(page: &PageRef, path: &Path, limits: LoadLimits) -> Result<Vec<u8>> {
+    page_image::read_file(&page.file, limits.max_bytes).map_err(|e| map_error(e, path))
 }
 
 /// Decodes an image held in memory; `path` names it in errors.
 pub fn load_bytes(bytes: &[u8], path: &Path, limits: LoadLimits) -> Result<LoadedImage> {
-    let p = || path.to_path_buf();
-    if bytes.is_empty() {
-        return Err(OcrError::Empty { path: p() });
-    }
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| OcrError::Read {
-            path: p(),
-            source: e,
-        })?;
-    if reader.format().is_none() {
-        return Err(OcrError::UnsupportedFormat { path: p() });
-    }
-    let mut decoder_limits = Limits::default();
-    decoder_limits.max_image_width = Some(limits.max_side);
-    decoder_limits.max_image_height = Some(limits.max_side);
-    decoder_limits.max_alloc = Some(limits.max_alloc);
-    reader.limits(decoder_limits);
+    load_page_bytes(bytes, None, path, limits)
+}
 
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| map_image_error(e, path))?;
-    let (width, height) = decoder.dimensions();
-    if u64::from(width) * u64::from(height) > limits.max_pixels {
-        return Err(OcrError::TooLarge {
-            path: p(),
-            detail: format!(
-                "{width}x{height} pixels, more than {} megapixels",
-                limits.max_pixels / 1_000_000
-            ),
-        });
-    }
+/// Decodes page `page` (counting from 1; `None` for the first) of an image held in memory;
+/// `path` names it in errors.
+pub fn load_page_bytes(
+    bytes: &[u8],
+    page: Option<u32>,
+    path: &Path,
+    limits: LoadLimits,
+) -> Result<LoadedImage> {
+    let decoded = page_image::decode(bytes, page, &limits).map_err(|e| map_error(e, path))?;
+    let (width, height) = (decoded.image.width(), decoded.image.height());
     if width < MIN_SIDE || height < MIN_SIDE {
         return Err(OcrError::TooSmall {
-            path: p(),
+            path: path.to_path_buf(),
             width,
             height,
         });
     }
-    // A broken EXIF block must not cost the user the picture: treat it as "no orientation".
-    let orientation = decoder.orientation().ok();
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| map_image_error(e, path))?;
-    if let Some(o) = orientation {
-        image.apply_orientation(o);
-    }
-    let exif_orientation = orientation
+    let exif_orientation = decoded
+        .orientation
         .map(Orientation::to_exif)
         .filter(|&o| o != 1 || has_exif(bytes));
     Ok(LoadedImage {
-        image,
+        image: decoded.image,
         exif_orientation,
     })
 }
@@ -112,31 +73,33 @@ fn has_exif(bytes: &[u8]) -> bool {
     bytes.windows(6).take(1 << 16).any(|w| w == b"Exif\0\0")
 }
 
-fn map_image_error(e: ImageError, path: &Path) -> OcrError {
+/// The loader's error, named by the file (or page) it concerns.
+pub(crate) fn map_error(e: PageError, path: &Path) -> OcrError {
     let path: PathBuf = path.to_path_buf();
     match e {
-        ImageError::Limits(l) => OcrError::TooLarge {
+        PageError::Read(source) => OcrError::Read { path, source },
+        PageError::NotAFile => OcrError::Read {
             path,
-            detail: match l.kind() {
-                LimitErrorKind::DimensionError => "width or height over the limit".into(),
-                LimitErrorKind::InsufficientMemory => "decoding needs too much memory".into(),
-                _ => l.to_string(),
-            },
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a regular file (a device, FIFO, socket or folder)",
+            ),
         },
-        ImageError::Unsupported(u) => OcrError::Corrupt {
+        PageError::NoSuchPage { page, pages } => OcrError::Read {
             path,
-            detail: format!("unsupported variant of the format: {u}"),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("no page {page}: the file has {pages}"),
+            ),
         },
-        ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-            OcrError::Corrupt {
-                path,
-                detail: "file ends early (truncated)".into(),
-            }
-        }
-        other => OcrError::Corrupt {
+        PageError::Empty => OcrError::Empty { path },
+        PageError::UnsupportedFormat => OcrError::UnsupportedFormat { path },
+        PageError::TooManyBytes { size, max } => OcrError::TooLarge {
             path,
-            detail: other.to_string(),
+            detail: format!("{size} bytes, more than the {max}-byte limit"),
         },
+        PageError::TooLarge(detail) => OcrError::TooLarge { path, detail },
+        PageError::Corrupt(detail) => OcrError::Corrupt { path, detail },
     }
 }
 
@@ -144,6 +107,7 @@ fn map_image_error(e: ImageError, path: &Path) -> OcrError {
 mod tests {
     use super::*;
     use image::{ImageFormat, Rgb, RgbImage};
+    use std::io::Cursor;
 
     fn png_bytes(w: u32, h: u32) -> Vec<u8> {
         let img = RgbImage::from_pixel(w, h, Rgb([255, 255, 255]));

@@ -386,25 +386,28 @@ impl Window {
                 ));
                 continue;
             }
-            if imp.pages.borrow().iter().any(|p| p.path == path) {
-                self.toast(&format!("{} is already in the list", file_name(&path)));
-                continue;
+            // A multi-page TIFF is one entry per page (`scan.tif#2`), as ocr_batch reads it.
+            for path in ocr_core::pages_of(std::slice::from_ref(&path)) {
+                if imp.pages.borrow().iter().any(|p| p.path == path) {
+                    self.toast(&format!("{} is already in the list", file_name(&path)));
+                    continue;
+                }
+                let row = PageRow::new(&file_name(&path));
+                let entry = PageEntry {
+                    path: path.clone(),
+                    state: PageState::Waiting,
+                    row: row.clone(),
+                    photo: None,
+                    prepared: None,
+                    prepare_asked: false,
+                    buffer: None,
+                    words: Vec::new(),
+                };
+                entry.show_status();
+                imp.page_list.append(&row);
+                imp.pages.borrow_mut().push(entry);
+                added.push(path);
             }
-            let row = PageRow::new(&file_name(&path));
-            let entry = PageEntry {
-                path: path.clone(),
-                state: PageState::Waiting,
-                row: row.clone(),
-                photo: None,
-                prepared: None,
-                prepare_asked: false,
-                buffer: None,
-                words: Vec::new(),
-            };
-            entry.show_status();
-            imp.page_list.append(&row);
-            imp.pages.borrow_mut().push(entry);
-            added.push(path);
         }
         if added.is_empty() {
             return;

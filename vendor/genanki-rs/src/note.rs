@@ -212,9 +212,11 @@ fn cloze_cards(model: &Model, self_fields: &Vec<String>) -> Vec<Card> {
             "".to_string()
         };
         let updates_str = re_findall(r"(?s){{c(\d+)::.+?}}", &field_value);
+        // ocr-to-anki patch: a number too long for an i64 is skipped, not a panic.
         let updates = updates_str
             .iter()
-            .map(|m| i64::from_str(m).expect("parsed from regex") - 1)
+            .filter_map(|m| i64::from_str(m).ok())
+            .map(|m| m - 1)
             .filter(|&m| m >= 0);
         card_ords.extend(updates);
     }
@@ -279,15 +281,69 @@ fn validate_tags(tags: &Vec<String>) -> Result<(), Error> {
     }
 }
 
+/// The `<...>` runs of a field that are not well-formed tags: what the upstream regex
+/// `<(?!/?[a-z0-9]+(?: .*|/?)>)(?:.|\n)*?>` finds, found in one pass over the field.
+///
+/// ocr-to-anki patch: the regex needs fancy-regex's backtracking engine (for the look-ahead),
+/// which gives up on a field of about a million characters (`BacktrackLimitExceeded`, and the
+/// `unwrap` made that a panic). This scan finds the same runs in linear time, whatever the field.
 fn find_invalid_html_tags_in_field(field: &str) -> Vec<String> {
-    // ocr-to-anki patch: compiled once, not once per note.
-    static INVALID_TAG: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
-        Regex::new(r"<(?!/?[a-z0-9]+(?: .*|/?)>)(?:.|\n)*?>").expect("static regex")
-    });
-    INVALID_TAG
-        .find_iter(field)
-        .map(|m| m.unwrap().as_str().to_string())
-        .collect()
+    let bytes = field.as_bytes();
+    let mut out = Vec::new();
+    // The next '>' and the next newline at or after a position, found once and kept until the
+    // scan passes them, so every byte is looked at a bounded number of times.
+    let mut next_gt: Option<usize> = None;
+    let mut next_nl: Option<usize> = None;
+    let find_from = |cached: &mut Option<usize>, from: usize, byte: u8| -> Option<usize> {
+        match *cached {
+            Some(usize::MAX) => None,
+            Some(at) if at >= from => Some(at),
+            _ => {
+                let found = bytes[from..].iter().position(|&b| b == byte).map(|p| p + from);
+                *cached = Some(found.unwrap_or(usize::MAX));
+                found
+            }
+        }
+    };
+    let mut i = 0;
+    while let Some(lt) = bytes[i..].iter().position(|&b| b == b'<').map(|p| p + i) {
+        // Is a well-formed tag opened here: `/`? then letters or digits, then `>`, `/>`, or a
+        // space followed by a `>` on the same line?
+        let mut j = lt + 1;
+        if bytes.get(j) == Some(&b'/') {
+            j += 1;
+        }
+        let name_start = j;
+        while bytes
+            .get(j)
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            j += 1;
+        }
+        let well_formed = j > name_start
+            && match bytes.get(j) {
+                Some(b'>') => true,
+                Some(b'/') => bytes.get(j + 1) == Some(&b'>'),
+                Some(b' ') => match find_from(&mut next_gt, j + 1, b'>') {
+                    Some(gt) => find_from(&mut next_nl, j + 1, b'\n').map_or(true, |nl| gt < nl),
+                    None => false,
+                },
+                _ => false,
+            };
+        if well_formed {
+            i = lt + 1;
+            continue;
+        }
+        match find_from(&mut next_gt, lt + 1, b'>') {
+            Some(gt) => {
+                out.push(field[lt..=gt].to_string());
+                i = gt + 1;
+            }
+            // No '>' is left, so nothing further can match.
+            None => break,
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use zip::{write::FileOptions, ZipWriter};
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{Read, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::io::{Seek, Write};
+use std::path::PathBuf;
 
 use crate::apkg_col::APKG_COL;
 use crate::apkg_schema::APKG_SCHEMA;
@@ -44,6 +44,7 @@ use std::str::FromStr;
 pub struct Package {
     decks: Vec<Deck>,
     media_files: Vec<PathBuf>,
+    temp_dir: Option<PathBuf>,
 }
 
 impl Package {
@@ -55,7 +56,21 @@ impl Package {
             .iter()
             .map(|&s| PathBuf::from_str(s))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { decks, media_files })
+        Ok(Self {
+            decks,
+            media_files,
+            temp_dir: None,
+        })
+    }
+
+    /// The folder the package's temporary database is built in (default: the system's).
+    ///
+    /// ocr-to-anki patch: writing beside the target keeps a full or missing `$TMPDIR` out of it.
+    pub fn temp_dir(self, dir: impl Into<PathBuf>) -> Self {
+        Self {
+            temp_dir: Some(dir.into()),
+            ..self
+        }
     }
 
     /// Writes the package to any writer that implements Write and Seek
@@ -93,9 +108,18 @@ impl Package {
         writer: W,
         timestamp: Option<f64>,
     ) -> Result<(), Error> {
-        let db_file = NamedTempFile::new()?.into_temp_path();
+        // ocr-to-anki patch: the database is built in the chosen folder, with its rollback
+        // journal and SQLite's own temporary files in memory, so no file but `db_file` exists
+        // and that one is removed on every path out of here (it is a `TempPath`).
+        let db_file = match &self.temp_dir {
+            Some(dir) => NamedTempFile::new_in(dir)?,
+            None => NamedTempFile::new()?,
+        }
+        .into_temp_path();
 
         let mut conn = Connection::open(&db_file).map_err(database_error)?;
+        conn.execute_batch("PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY;")
+            .map_err(database_error)?;
         let transaction = conn.transaction().map_err(database_error)?;
 
         let timestamp = if let Some(timestamp) = timestamp {
@@ -106,13 +130,14 @@ impl Package {
 
         self.write_to_db(&transaction, timestamp)?;
         transaction.commit().map_err(database_error)?;
-        conn.close().expect("Should always close");
+        conn.close().map_err(|(_, e)| database_error(e))?;
 
         let mut outzip = ZipWriter::new(writer);
         outzip
             .start_file("collection.anki2", FileOptions::default())
             .map_err(zip_error)?;
-        outzip.write_all(&read_file_bytes(db_file)?)?;
+        // ocr-to-anki patch: the database and the media are copied through, not read whole.
+        std::io::copy(&mut File::open(&db_file)?, &mut outzip)?;
 
         let media_file_idx_to_path = self
             .media_files
@@ -142,7 +167,7 @@ impl Package {
             outzip
                 .start_file(idx.to_string(), FileOptions::default())
                 .map_err(zip_error)?;
-            outzip.write_all(&read_file_bytes(path)?)?;
+            std::io::copy(&mut File::open(path)?, &mut outzip)?;
         }
         outzip.finish().map_err(zip_error)?;
         Ok(())
@@ -161,11 +186,4 @@ impl Package {
         }
         Ok(())
     }
-}
-
-fn read_file_bytes<P: AsRef<Path>>(path: P) -> Result<Vec<u8>, Error> {
-    let mut handle = File::open(path)?;
-    let mut data = Vec::new();
-    handle.read_to_end(&mut data)?;
-    Ok(data)
 }
