@@ -100,9 +100,11 @@ pub fn prepare(deck: &Deck, base: Option<&Path>, with_media: bool) -> Notes {
                     .clone();
                 match found {
                     Ok(name) => {
+                        let alt = source.image.file_name().unwrap_or_default();
                         source_html = format!(
-                            r#"<img src="{}" alt="{caption}"><div>{caption}</div>"#,
-                            html::escape(&name)
+                            r#"<img src="{}" alt="{}"><div>{caption}</div>"#,
+                            html::attr(&name),
+                            html::attr(&alt.to_string_lossy())
                         );
                         media = Some(name);
                     }
