@@ -101,6 +101,9 @@ export QTWEBENGINE_DISABLE_SANDBOX=1
 export ANKI_NOHIGHDPI=1
 # Never the user's session bus (nor the tests' private one): Anki needs none.
 export DBUS_SESSION_BUS_ADDRESS="disabled:"
+# Anki lets one instance run per user unless told otherwise: this one never meets the user's
+# Anki, nor the other test instance.
+export ANKI_SINGLE_INSTANCE_KEY="ocr-to-anki-test-$port"
 # Anki's "disable-gpu" path: software rendering, no GL driver needed.
 export ANKIDEV_SOFTWARE=1 QT_OPENGL=software LIBGL_ALWAYS_SOFTWARE=1
 started="$(date +%s%N)"
