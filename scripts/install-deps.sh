@@ -4,7 +4,7 @@
 # Python with venv (the tests import every deck they write with Anki's own Python backend), GTK 4
 # and libadwaita (and libsecret, for API keys in the keyring) for the desktop app, and Xvfb, D-Bus,
 # GNOME Keyring and ImageMagick, which its tests run it under, drive it through, keep a test key in
-# and take screenshots with.
+# and take screenshots with; and the X and Qt libraries a real Anki desktop runs with under Xvfb.
 # Rust itself comes from rustup (Debian 12's rustc is too old); it is installed only when missing.
 set -euo pipefail
 
@@ -19,6 +19,11 @@ PACKAGES=(
   python3 python3-venv
   libgtk-4-dev libadwaita-1-dev libsecret-1-dev fonts-dejavu-core adwaita-icon-theme librsvg2-common
   xvfb xauth dbus imagemagick gnome-keyring libsecret-tools
+  # What the Anki desktop (Qt 6 and Qt WebEngine from PyPI) needs under Xvfb, for the
+  # AnkiConnect tests (scripts/anki-desktop.sh).
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
+  libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 libnss3 libegl1 libgl1
+  libasound2 libpulse0 libxkbfile1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libgbm1
   ca-certificates curl
 )
 

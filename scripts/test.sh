@@ -17,6 +17,8 @@ SERVERS="$(mktemp -d)"
 XVFB_PID="" BUS_PID="" KEYRING_PID=""
 cleanup() {
   bash scripts/model-servers.sh stop "$SERVERS"
+  bash scripts/anki-desktop.sh stop "$SERVERS/anki"
+  bash scripts/anki-desktop.sh stop "$SERVERS/anki-key"
   for pid in $KEYRING_PID $BUS_PID $XVFB_PID; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$SERVERS"
 }
@@ -32,6 +34,15 @@ for _ in $(seq 100); do [ -s "$SERVERS/display" ] && break; sleep 0.1; done
 [ -s "$SERVERS/display" ] || { echo "test: Xvfb did not start:" >&2; cat "$SERVERS/xvfb.log" >&2; exit 1; }
 export DISPLAY=":$(head -n1 "$SERVERS/display")"
 export GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1
+
+# A real Anki desktop with the real AnkiConnect add-on (from ../shared/anki-connect), on the same
+# private display, twice: one asks for no API key, the other for ANKICONNECT_TEST_KEY.
+ANKICONNECT_TEST_URL="$(bash scripts/anki-desktop.sh start "$SERVERS/anki")"
+ANKICONNECT_TEST_KEY="test-key-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+ANKICONNECT_TEST_KEY_URL="$(bash scripts/anki-desktop.sh start "$SERVERS/anki-key" "$ANKICONNECT_TEST_KEY")"
+export ANKICONNECT_TEST_URL ANKICONNECT_TEST_KEY ANKICONNECT_TEST_KEY_URL
+# Tests that need a server above fail instead of skipping when it is missing.
+export OCR_TO_ANKI_REQUIRE_ALL=1
 
 # A private D-Bus session with an unlocked GNOME Keyring of its own, so the app's keyring tests
 # never touch the user's keyring.

@@ -38,8 +38,13 @@ pub struct ExportSummary {
     pub media: usize,
     /// Cards left out because the same note came earlier in the deck.
     pub duplicates: usize,
-    /// Notes not added because Anki already has them (AnkiConnect only).
+    /// Notes not added because Anki already has them unchanged in the deck (AnkiConnect only).
     pub already_in_anki: usize,
+    /// Notes Anki had that were changed in place to the edited cards (AnkiConnect only).
+    pub updated: usize,
+    /// Notes Anki already has in other decks, by deck name: left there, updated if edited
+    /// (AnkiConnect only; an .apkg import does the same).
+    pub in_other_decks: BTreeMap<String, usize>,
     /// Cards left out or written without their image, each with its reason.
     pub problems: Vec<ExportError>,
 }
@@ -53,6 +58,8 @@ impl ExportSummary {
             media: notes.media_count,
             duplicates: notes.duplicates,
             already_in_anki: 0,
+            updated: 0,
+            in_other_decks: BTreeMap::new(),
             problems: notes.problems,
         }
     }

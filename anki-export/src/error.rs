@@ -86,6 +86,34 @@ pub enum ExportError {
         /// The connection error.
         cause: String,
     },
+    /// The AnkiConnect address is not an http:// or https:// URL.
+    #[error(
+        "AnkiConnect address {url:?} is not an http:// address: give it as http://127.0.0.1:8765 (--anki-connect-url or ANKICONNECT_URL)"
+    )]
+    BadUrl {
+        /// The address as given.
+        url: String,
+    },
+    /// AnkiConnect asks for an API key and none, or another one, was sent.
+    #[error(
+        "AnkiConnect refused the API key ({message}): pass the key set as \"apiKey\" in AnkiConnect's config (Tools → Add-ons → AnkiConnect → Config) with --anki-connect-key or the ANKICONNECT_KEY environment variable"
+    )]
+    BadKey {
+        /// AnkiConnect's error text.
+        message: String,
+    },
+    /// A note type in the collection has this tool's name but not its fields.
+    #[error(
+        "note type {name:?} in Anki has the fields [{found}], but field {missing:?} is missing: in Anki, Tools → Manage Note Types → {name} → Fields, rename the field back to {missing:?} (or rename the note type, and ocr-to-anki makes a fresh one)"
+    )]
+    NoteTypeFields {
+        /// The note type.
+        name: String,
+        /// The first field it lacks.
+        missing: String,
+        /// The fields it has, comma-separated.
+        found: String,
+    },
     /// AnkiConnect answered with an error or an answer this client cannot read.
     #[error("AnkiConnect {action}: {message}")]
     AnkiConnect {

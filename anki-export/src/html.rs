@@ -3,16 +3,25 @@
 
 use std::collections::BTreeSet;
 
-/// Escapes the characters HTML gives meaning to, so text shows as text and never as markup.
+/// Escapes what HTML text gives meaning to (`&`, `<`, `>`), so text shows as text and never as
+/// markup. Quotes stay as they are, so Anki's searches (`front:l'assiette`) find them.
 pub fn escape(text: &str) -> String {
+    escape_with(text, false)
+}
+
+/// Escapes text for a double-quoted HTML attribute value: as [`escape`], and `"` too.
+pub fn attr(text: &str) -> String {
+    escape_with(text, true)
+}
+
+fn escape_with(text: &str, quotes: bool) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            '"' if quotes => out.push_str("&quot;"),
             _ => out.push(c),
         }
     }
@@ -142,11 +151,13 @@ mod tests {
     fn markup_shows_as_text() {
         assert_eq!(
             field("<script>alert('x')</script> & <b>"),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;"
+            "&lt;script&gt;alert('x')&lt;/script&gt; &amp; &lt;b&gt;"
         );
+        assert_eq!(field("a \"quote\"\nnext line"), "a \"quote\"<br>next line");
+        assert_eq!(field("l'assiette"), "l'assiette");
         assert_eq!(
-            field("a \"quote\"\nnext line"),
-            "a &quot;quote&quot;<br>next line"
+            attr("a \"b\" <c> & d'e"),
+            "a &quot;b&quot; &lt;c&gt; &amp; d'e"
         );
         assert_eq!(field("déjà vu — 日本語"), "déjà vu — 日本語");
     }

@@ -84,6 +84,10 @@ pub struct Source {
 /// One note to be.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Card {
+    /// Its identity, given once when the card is made and kept through every edit; it is the
+    /// note's GUID in Anki. Cards without one are identified by their content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Its kind and content fields.
     #[serde(flatten)]
     pub kind: CardKind,
@@ -122,6 +126,7 @@ impl Card {
 
     fn of(kind: CardKind) -> Card {
         Card {
+            id: None,
             kind,
             tags: Vec::new(),
             source: None,
@@ -144,9 +149,48 @@ impl Card {
         self
     }
 
-    /// The note GUID: the same for the same kind and content, whatever the spacing.
+    /// The same card with this identity.
+    pub fn with_id(mut self, id: impl Into<String>) -> Card {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// The note GUID: the card's id when it has one, else derived from its kind and content
+    /// (the same whatever the spacing).
     pub fn guid(&self) -> String {
+        match self.id.as_deref().map(str::trim) {
+            Some(id) if !id.is_empty() => id.to_owned(),
+            _ => self.content_guid(),
+        }
+    }
+
+    /// The GUID its content alone gives (what cards without an id are known by).
+    pub fn content_guid(&self) -> String {
         identity::guid(self.kind.name(), &self.kind.identity_fields())
+    }
+
+    /// The same card with a new id of its own: for a card a user starts from nothing, whose
+    /// content is not there yet to give it one.
+    pub fn with_new_id(mut self) -> Card {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static MADE: AtomicU64 = AtomicU64::new(0);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let seed = format!(
+            "{now} {} {}",
+            std::process::id(),
+            MADE.fetch_add(1, Ordering::Relaxed)
+        );
+        self.id = Some(identity::guid("new card", &[&seed]));
+        self
+    }
+
+    /// Gives the card an id from its content if it has none: for cards written by hand.
+    pub fn ensure_id(&mut self) {
+        if self.id.as_deref().is_none_or(|id| id.trim().is_empty()) {
+            self.id = Some(self.content_guid());
+        }
     }
 
     /// Tags as Anki stores them: no spaces inside, no empty ones, no duplicates.
@@ -174,6 +218,14 @@ impl Card {
                 CardKind::Cloze { extra, .. } => extra.len(),
                 _ => 0,
             };
+        if let Some(id) = &self.id
+            && !identity::valid_id(id)
+        {
+            return invalid(format!(
+                "id {:?} is not 1 to 64 letters, digits, '-', '_' or '.'",
+                preview(id)
+            ));
+        }
         if size > MAX_CARD_BYTES {
             return invalid(format!(
                 "{size} bytes of text, more than the {MAX_CARD_BYTES}-byte limit for one card"

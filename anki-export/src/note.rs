@@ -97,10 +97,14 @@ fn source_html(source: Option<&Source>, image: Option<&str>) -> String {
         );
     }
     match image {
-        Some(name) => out.push_str(&format!(
-            r#"<img src="{}" alt="{caption}"><div>{caption}</div>"#,
-            html::escape(name)
-        )),
+        Some(name) => {
+            let alt = source.image.file_name().unwrap_or_default();
+            out.push_str(&format!(
+                r#"<img src="{}" alt="{}"><div>{caption}</div>"#,
+                html::attr(name),
+                html::attr(&alt.to_string_lossy())
+            ))
+        }
         None => out.push_str(&caption),
     }
     out

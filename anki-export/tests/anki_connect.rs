@@ -1,207 +1,117 @@
-//! AnkiConnect client against a local HTTP server that implements the actions it uses and checks
-//! every payload the way AnkiConnect would.
+//! AnkiConnect client error paths against local servers that misbehave on purpose (the happy
+//! paths run against the real add-on in anki_desktop.rs).
 
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use anki_export::{AnkiConnect, Card, Deck, ExportError, ExportOptions};
-use base64::Engine as _;
+use anki_export::{AnkiConnect, ExportError};
 use serde_json::{Value, json};
 
-/// What the fake Anki holds and was asked.
-#[derive(Default)]
-struct Anki {
-    models: Vec<String>,
-    first_fields: Vec<String>,
-    media: BTreeMap<String, Vec<u8>>,
-    calls: Vec<String>,
-    batches: Vec<usize>,
-}
-
-/// Serves AnkiConnect on a free port; every request must carry `key` when one is given.
-fn serve(key: Option<&'static str>, anki: Arc<Mutex<Anki>>) -> String {
+/// Serves AnkiConnect's `version` on a free port; every request must carry `key`.
+fn serve_key(key: &'static str) -> String {
     let server = tiny_http::Server::http("127.0.0.1:0").expect("server");
     let url = format!("http://{}", server.server_addr());
     std::thread::spawn(move || {
         for mut request in server.incoming_requests() {
             let mut body = String::new();
             let _ = request.as_reader().read_to_string(&mut body);
-            let answer = answer(&body, key, &mut anki.lock().expect("lock"));
+            let req: Value = serde_json::from_str(&body).expect("request is JSON");
+            let answer = if req["key"].as_str() == Some(key) {
+                json!({"result": 6, "error": null})
+            } else {
+                json!({"result": null, "error": "valid api key must be provided"})
+            };
             let _ = request.respond(tiny_http::Response::from_string(answer.to_string()));
         }
     });
     url
 }
 
-fn answer(body: &str, key: Option<&str>, anki: &mut Anki) -> Value {
-    let req: Value = serde_json::from_str(body).expect("request is JSON");
-    assert_eq!(req["version"], 6, "{req}");
-    if key.is_some() && req["key"].as_str() != key {
-        return json!({"result": null, "error": "valid api key must be provided"});
-    }
-    let action = req["action"].as_str().expect("action").to_owned();
-    let p = &req["params"];
-    anki.calls.push(action.clone());
-    let result = match action.as_str() {
-        "version" => json!(6),
-        "createDeck" => {
-            assert_eq!(p["deck"], "Biology::Cells");
-            json!(1_700_000_000_000u64)
+/// Reads one HTTP request (head and a Content-Length body) from a connection.
+fn read_request(stream: &mut std::net::TcpStream) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).unwrap_or(0);
+        if n == 0 {
+            return;
         }
-        "modelNames" => json!(anki.models),
-        "createModel" => {
-            let name = p["modelName"].as_str().expect("name").to_owned();
-            let fields = p["inOrderFields"].as_array().expect("fields");
-            assert_eq!(fields.len(), 3, "{p}");
-            assert_eq!(fields[2], "Source");
-            assert_eq!(p["isCloze"], name.contains("Cloze"));
-            let templates = p["cardTemplates"].as_array().expect("templates");
-            assert!(
-                templates
-                    .iter()
-                    .all(|t| t["Front"].is_string() && t["Back"].is_string())
-            );
-            assert!(p["css"].as_str().is_some_and(|c| c.contains(".card")));
-            anki.models.push(name);
-            json!({"id": 1})
-        }
-        "storeMediaFile" => {
-            let data = base64::engine::general_purpose::STANDARD
-                .decode(p["data"].as_str().expect("data"))
-                .expect("base64");
-            anki.media
-                .insert(p["filename"].as_str().expect("filename").to_owned(), data);
-            json!(p["filename"])
-        }
-        "canAddNotes" => {
-            let notes = p["notes"].as_array().expect("notes");
-            json!(
-                notes
-                    .iter()
-                    .map(|n| {
-                        let first = first_field(n);
-                        !anki.first_fields.contains(&first)
-                    })
-                    .collect::<Vec<_>>()
-            )
-        }
-        "addNotes" => {
-            let notes = p["notes"].as_array().expect("notes");
-            anki.batches.push(notes.len());
-            let ids: Vec<Value> = notes
-                .iter()
-                .map(|n| {
-                    assert_eq!(n["deckName"], "Biology::Cells");
-                    assert_eq!(n["options"]["allowDuplicate"], false);
-                    let model = n["modelName"].as_str().expect("model");
-                    assert!(
-                        anki.models.iter().any(|m| m == model),
-                        "{model} not created"
-                    );
-                    let first = first_field(n);
-                    if anki.first_fields.contains(&first) {
-                        Value::Null
-                    } else {
-                        anki.first_fields.push(first);
-                        json!(anki.first_fields.len())
-                    }
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf);
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .and_then(|v| v.trim().parse::<usize>().ok())
                 })
-                .collect();
-            json!(ids)
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + length {
+                return;
+            }
         }
-        other => panic!("unexpected action {other}"),
-    };
-    json!({"result": result, "error": null})
+    }
 }
 
-fn first_field(note: &Value) -> String {
-    let fields = &note["fields"];
-    fields
-        .get("Front")
-        .or_else(|| fields.get("Text"))
-        .and_then(Value::as_str)
-        .expect("first field")
-        .to_owned()
+/// A server whose first `drops` connections end without a byte of answer; later ones get
+/// `answer` (raw HTTP), after which the socket is closed as AnkiConnect does. Counts connections.
+fn flaky(drops: usize, answer: &'static str) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            read_request(&mut stream);
+            if n >= drops {
+                let _ = stream.write_all(answer.as_bytes());
+            }
+            // Dropped: closed, with or without an answer.
+        }
+    });
+    (url, count)
 }
 
-fn deck(dir: &Path) -> Deck {
-    image::GrayImage::from_pixel(50, 40, image::Luma([90]))
-        .save(dir.join("page.png"))
-        .expect("png");
-    Deck::new(
-        "Biology::Cells",
-        vec![
-            Card::basic("What does the mitochondrion make?", "ATP"),
-            Card::reversed("la cellule", "the cell"),
-            Card::cloze("The {{c1::mitochondrion}} makes {{c2::ATP}}.", ""),
-            Card::basic("Label A?", "Nucleus").with_source("page.png", None),
-        ],
-    )
-    .expect("deck")
+const VERSION_6: &str = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 28\r\n\r\n{\"result\": 6, \"error\": null}";
+
+#[tokio::test]
+async fn a_request_that_got_no_answer_is_sent_again() {
+    let (url, count) = flaky(2, VERSION_6);
+    let client = AnkiConnect::new(url, None);
+    assert_eq!(client.check().await.expect("third try answers"), 6);
+    assert_eq!(count.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test]
-async fn push_creates_types_stores_media_and_reports_duplicates() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let anki = Arc::new(Mutex::new(Anki {
-        models: vec!["Basic".into()],
-        first_fields: vec!["la cellule".into()],
-        ..Anki::default()
-    }));
-    let url = serve(Some("s3cret"), anki.clone());
-    let client = AnkiConnect::new(url, Some("s3cret".into()));
-    let options = ExportOptions {
-        media_base: Some(dir.path().to_owned()),
-        modified: None,
-    };
-    let summary = client
-        .push(&deck(dir.path()), &options, 2)
+async fn every_request_has_its_own_connection() {
+    // AnkiConnect closes the socket after each answer without saying so.
+    let (url, count) = flaky(0, VERSION_6);
+    let client = AnkiConnect::new(url, None);
+    for _ in 0..5 {
+        client.check().await.expect("answered");
+    }
+    assert_eq!(count.load(Ordering::SeqCst), 5);
+}
+
+#[tokio::test]
+async fn a_request_whose_answer_began_is_never_sent_again() {
+    // The head and a part of the body arrive, then the connection ends.
+    let (url, count) = flaky(
+        0,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 90\r\n\r\n{\"result\": [1",
+    );
+    let client = AnkiConnect::new(url, None);
+    let err = client
+        .call::<Value>("addNotes", json!({"notes": []}))
         .await
-        .expect("pushed");
-    assert_eq!((summary.notes, summary.already_in_anki), (3, 1));
-    assert_eq!(summary.cards, 1 + 2 + 1);
-    assert_eq!(summary.media, 1);
-
-    let anki = anki.lock().expect("lock");
-    assert_eq!(
-        anki.models.len(),
-        4,
-        "three note types created: {:?}",
-        anki.models
-    );
-    assert_eq!(anki.calls[..3], ["version", "createDeck", "modelNames"]);
-    assert!(anki.batches.iter().all(|&n| n <= 2), "{:?}", anki.batches);
-    let (name, bytes) = anki.media.iter().next().expect("one media file");
-    assert!(
-        name.starts_with("page-") && name.ends_with(".png"),
-        "{name}"
-    );
-    assert_eq!(
-        bytes,
-        &std::fs::read(dir.path().join("page.png")).expect("read")
-    );
-}
-
-#[tokio::test]
-async fn a_second_push_adds_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let anki = Arc::new(Mutex::new(Anki::default()));
-    let client = AnkiConnect::new(serve(None, anki.clone()), None);
-    let options = ExportOptions {
-        media_base: Some(dir.path().to_owned()),
-        modified: None,
-    };
-    let deck = deck(dir.path());
-    let first = client.push(&deck, &options, 50).await.expect("first");
-    assert_eq!(first.notes, 4);
-    let second = client.push(&deck, &options, 50).await.expect("second");
-    assert_eq!((second.notes, second.already_in_anki), (0, 4));
-    assert_eq!(
-        anki.lock().expect("lock").models.len(),
-        3,
-        "types created once"
-    );
+        .expect_err("cut off");
+    assert!(matches!(err, ExportError::AnkiConnect { .. }), "{err:?}");
+    assert_eq!(count.load(Ordering::SeqCst), 1, "sent once only");
 }
 
 #[tokio::test]
@@ -223,12 +133,30 @@ async fn anki_not_running_is_said_plainly() {
 }
 
 #[tokio::test]
-async fn a_wrong_key_is_ankiconnects_error_and_no_key_is_shown() {
-    let anki = Arc::new(Mutex::new(Anki::default()));
-    let client = AnkiConnect::new(serve(Some("right"), anki), Some("wrong-key-123".into()));
+async fn an_address_of_another_scheme_says_what_to_give() {
+    let err = AnkiConnect::new("ftp://127.0.0.1:8765", None)
+        .check()
+        .await
+        .expect_err("not http");
+    assert!(matches!(err, ExportError::BadUrl { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("http://127.0.0.1:8765") && msg.contains("--anki-connect-url"),
+        "{msg}"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_key_names_the_option_and_no_key_is_shown() {
+    let client = AnkiConnect::new(serve_key("right"), Some("wrong-key-123".into()));
     let err = client.check().await.expect_err("refused");
+    assert!(matches!(err, ExportError::BadKey { .. }), "{err:?}");
     let msg = err.to_string();
     assert!(msg.contains("valid api key must be provided"), "{msg}");
+    assert!(
+        msg.contains("--anki-connect-key") && msg.contains("ANKICONNECT_KEY"),
+        "{msg}"
+    );
     assert!(!msg.contains("wrong-key-123") && !format!("{err:?}").contains("wrong-key-123"));
     assert!(!format!("{client:?}").contains("wrong-key-123"));
 }

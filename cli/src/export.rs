@@ -157,8 +157,14 @@ fn describe(s: &ExportSummary, target: Target, output: &Path, deck: &Deck) -> St
     if s.media > 0 {
         line += &format!(", {}", plural(s.media, "image", "images"));
     }
+    if s.updated > 0 {
+        line += &format!("; {} updated", s.updated);
+    }
     if s.already_in_anki > 0 {
         line += &format!("; {} already in Anki", s.already_in_anki);
+    }
+    for (other, n) in &s.in_other_decks {
+        line += &format!("; {n} already in deck \"{other}\" (left there)");
     }
     if s.duplicates > 0 {
         line += &format!(

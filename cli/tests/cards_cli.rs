@@ -108,10 +108,7 @@ fn builtin_cards_from_the_sample_page_reach_anki() {
         .find(|n| n["notetype"] == "ocr-to-anki Basic")
         .expect("question note");
     assert_eq!(qa["fields"]["Front"], "Où range-t-on les assiettes ?");
-    assert_eq!(
-        qa["fields"]["Back"],
-        "Dans le placard, à côté de l&#39;évier."
-    );
+    assert_eq!(qa["fields"]["Back"], "Dans le placard, à côté de l'évier.");
 }
 
 /// `cards` on the sample page through the Ollama protocol into `out`.

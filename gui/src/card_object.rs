@@ -136,4 +136,25 @@ mod tests {
         obj.set_second("oven");
         assert_eq!(obj.sides().1, "oven");
     }
+
+    #[test]
+    fn edits_keep_the_card_id() {
+        let obj = CardObject::new(Card::basic("le four", "the over").with_id("four-1"));
+        obj.set_second("the oven");
+        obj.set_first("le {{c1::four}}");
+        obj.set_kind_index(2);
+        obj.set_kind_index(1);
+        let card = obj.card();
+        assert_eq!(card.id.as_deref(), Some("four-1"));
+        assert_eq!(card.guid(), "four-1", "its note in Anki stays the same");
+        // A card made from nothing gets an id of its own, kept as it is filled in.
+        let blank = CardObject::new(Card::basic("", "").with_new_id());
+        let id = blank.card().id.expect("an id");
+        assert_ne!(
+            Some(id.clone()),
+            CardObject::new(Card::basic("", "").with_new_id()).card().id
+        );
+        blank.set_first("la poêle");
+        assert_eq!(blank.card().id, Some(id));
+    }
 }

@@ -105,6 +105,7 @@ pub struct Validator<'a> {
     options: &'a CardOptions,
     index: QuoteIndex,
     seen: HashSet<String>,
+    page: String,
 }
 
 impl<'a> Validator<'a> {
@@ -115,6 +116,7 @@ impl<'a> Validator<'a> {
             options,
             index: QuoteIndex::new(doc),
             seen: HashSet::new(),
+            page: anki_export::identity::page_digest(&doc.text),
         }
     }
 
@@ -195,6 +197,7 @@ impl<'a> Validator<'a> {
         match self.index.find(&quote) {
             Some(found) => {
                 self.attach_source(&mut card, &quote, found.region);
+                self.identify(&mut card, &quote);
                 Ok((card, true))
             }
             None => {
@@ -214,9 +217,21 @@ impl<'a> Validator<'a> {
                 card.tags = self.options.tags.clone();
                 card.tags.push(UNVERIFIED_TAG.into());
                 self.attach_source(&mut card, quote, None);
+                self.identify(&mut card, quote);
                 Ok((card, false))
             }
         }
+    }
+
+    /// Gives a card made from this page its id, kept through every later edit.
+    fn identify(&self, card: &mut Card, quote: &str) {
+        let id = anki_export::identity::card_id(
+            &self.page,
+            quote,
+            card.kind.name(),
+            &card.kind.identity_fields(),
+        );
+        card.id = Some(id);
     }
 
     fn attach_source(&self, card: &mut Card, quote: &str, region: Option<[u32; 4]>) {
@@ -319,6 +334,30 @@ mod tests {
         );
         assert_eq!(r.made, 2);
         assert_eq!(r.dropped_total(), 0);
+    }
+
+    #[test]
+    fn cards_get_an_id_from_their_page_and_quote() {
+        let (d, o) = (doc(), options(Grounding::Flag));
+        let make = |d: &Document, quote: &str| {
+            Validator::new(d, &o)
+                .check(
+                    basic("Is the pan hot?", "Yes", quote),
+                    &mut Report::default(),
+                )
+                .expect("kept")
+        };
+        let card = make(&d, "La poêle est chaude.");
+        let id = card.id.clone().expect("an id");
+        assert!(anki_export::identity::valid_id(&id), "{id}");
+        assert_eq!(card.guid(), id, "the id is the note's GUID");
+        // Made again from the same page: the same id; from another page: another.
+        assert_eq!(make(&d, "La poêle est chaude.").id, Some(id.clone()));
+        let mut other = d.clone();
+        other.text.push_str("\nLe four chauffe.");
+        assert_ne!(make(&other, "La poêle est chaude.").id, Some(id.clone()));
+        // An unverified card (its quote is not on the page) gets one too.
+        assert!(make(&d, "not on the page").id.is_some_and(|i| i != id));
     }
 
     #[test]

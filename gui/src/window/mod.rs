@@ -1022,7 +1022,7 @@ impl Window {
 
     fn add_card(&self) {
         let imp = self.imp();
-        let mut card = Card::basic("", "");
+        let mut card = Card::basic("", "").with_new_id();
         if let Some(i) = imp.current.get()
             && let Some(p) = imp.pages.borrow().get(i)
         {
