@@ -271,30 +271,27 @@ fn size(bytes: u64) -> String {
     }
 }
 
+/// Opens a cache folder and says what it holds and its cap.
+type Stats = dyn Fn(&std::path::Path) -> Result<(ocr_core::CacheStats, u64), String>;
+
 fn cache_show() -> u8 {
     let mut code = exit::OK;
-    let mut line = |what: &str,
-                    dir: Option<PathBuf>,
-                    stats: &dyn Fn(
-        &std::path::Path,
-    ) -> Result<(ocr_core::CacheStats, u64), String>| {
-        match dir {
-            None => println!("{what}: no folder (set XDG_CACHE_HOME or HOME)"),
-            Some(d) if !d.exists() => println!("{what}: {}: empty (not created yet)", d.display()),
-            Some(d) => match stats(&d) {
-                Ok((s, cap)) => println!(
-                    "{what}: {}: {} entries, {} (cap {}; the least recently used go first)",
-                    d.display(),
-                    s.entries,
-                    size(s.bytes),
-                    size(cap)
-                ),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    code = exit::PARTIAL;
-                }
-            },
-        }
+    let mut line = |what: &str, dir: Option<PathBuf>, stats: &Stats| match dir {
+        None => println!("{what}: no folder (set XDG_CACHE_HOME or HOME)"),
+        Some(d) if !d.exists() => println!("{what}: {}: empty (not created yet)", d.display()),
+        Some(d) => match stats(&d) {
+            Ok((s, cap)) => println!(
+                "{what}: {}: {} entries, {} (cap {}; the least recently used go first)",
+                d.display(),
+                s.entries,
+                size(s.bytes),
+                size(cap)
+            ),
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = exit::PARTIAL;
+            }
+        },
     };
     line("pages read", ocr_cache_dir(), &|d| {
         ocr_core::Cache::open(d)
