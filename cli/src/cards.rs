@@ -41,7 +41,14 @@ pub fn run(args: CardsArgs, global: &Global) -> u8 {
         &args.inputs,
         args.recursive,
         flags,
-        &args.output,
+        (
+            &args.output,
+            crate::output::Writer {
+                what: "a cards file",
+                extensions: &["json"],
+                named: false,
+            },
+        ),
         global,
         |deck, summary| {
             deck.save(&args.output).map_err(|e| e.to_string())?;

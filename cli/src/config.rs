@@ -89,6 +89,10 @@ const NOT_CONFIGURABLE: &[&str] = &[
 /// Settings that hold for the one-line run only (`cards` writes cards.json, not the deck).
 const RUN_ONLY: &[&str] = &["output"];
 
+/// Settings that are addresses, which may hold a password (`http://user:pass@host`): shown
+/// without it, and their config-file values are not shown as defaults in `--help`.
+const ADDRESSES: &[&str] = &["base_url", "anki_connect_url"];
+
 /// The ids of the settings a config file may hold: the run's flags.
 pub fn keys(cmd: &Command) -> Vec<String> {
     cmd.get_arguments()
@@ -118,7 +122,9 @@ pub fn apply(
     }
     for (key, value) in values {
         let value = OsStr::from(value.clone());
-        cmd = cmd.mut_arg(key.as_str(), |a| a.default_value(value.clone()));
+        let hide = ADDRESSES.contains(&key.as_str());
+        let set = move |a: clap::Arg, v: OsStr| a.default_value(v).hide_default_value(hide);
+        cmd = cmd.mut_arg(key.as_str(), |a| set(a, value.clone()));
         if RUN_ONLY.contains(&key.as_str()) {
             continue;
         }
@@ -129,7 +135,7 @@ pub fn apply(
             .collect();
         for sub in subs {
             let value = value.clone();
-            cmd = cmd.mut_subcommand(sub, |s| s.mut_arg(key.as_str(), |a| a.default_value(value)));
+            cmd = cmd.mut_subcommand(sub, |s| s.mut_arg(key.as_str(), |a| set(a, value)));
         }
     }
     Ok(cmd)
@@ -157,6 +163,14 @@ pub fn show(
             .get_raw(id)
             .map(|v| v.map(|s| s.to_string_lossy().into_owned()).collect())
             .unwrap_or_default();
+        let values: Vec<String> = if ADDRESSES.contains(&id) {
+            values
+                .iter()
+                .map(|v| llm_client::http::redact_url(v))
+                .collect()
+        } else {
+            values
+        };
         let source = match matches.value_source(id) {
             Some(ValueSource::CommandLine) => "command line".to_owned(),
             Some(ValueSource::EnvVariable) => format!(

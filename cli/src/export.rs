@@ -31,7 +31,12 @@ pub struct ExportArgs {
     #[arg(long, value_enum)]
     to: Option<Target>,
     /// AnkiConnect address.
-    #[arg(long, env = "ANKICONNECT_URL", default_value = anki_export::connect::DEFAULT_URL)]
+    #[arg(
+        long,
+        env = "ANKICONNECT_URL",
+        hide_env_values = true,
+        default_value = anki_export::connect::DEFAULT_URL
+    )]
     anki_connect_url: String,
     /// AnkiConnect API key, if its settings ask for one (never printed).
     #[arg(long, env = "ANKICONNECT_KEY", hide_env_values = true)]
@@ -41,26 +46,33 @@ pub struct ExportArgs {
     batch: usize,
 }
 
-fn target_of(args: &ExportArgs) -> Target {
+/// The writer `--to` names, else the one the output's extension names (apkg without `-o`).
+fn target_of(args: &ExportArgs) -> Result<Target, String> {
     if let Some(t) = args.to {
-        return t;
+        return Ok(t);
     }
-    match args
-        .output
-        .as_ref()
-        .and_then(|o| o.extension())
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("txt" | "tsv" | "csv") => Target::Csv,
-        _ => Target::Apkg,
+    let Some(output) = &args.output else {
+        return Ok(Target::Apkg);
+    };
+    match ocr_core::inputs::extension(output).as_str() {
+        "apkg" => Ok(Target::Apkg),
+        "txt" | "tsv" | "csv" => Ok(Target::Csv),
+        _ => Err(format!(
+            "-o {}: cannot tell what to write from its extension; name a file ending in .apkg              (an Anki package) or .txt, .tsv, .csv (CSV), or name the writer with --to",
+            output.display()
+        )),
     }
 }
 
 /// Runs the subcommand; returns the exit code.
 pub fn run(args: ExportArgs, global: &crate::report::Global) -> u8 {
-    let target = target_of(&args);
+    let target = match target_of(&args) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
     let deck = match Deck::load(&args.cards) {
         Ok(d) => d,
         Err(e) => {
@@ -83,6 +95,34 @@ pub fn run(args: ExportArgs, global: &crate::report::Global) -> u8 {
         .output
         .clone()
         .unwrap_or_else(|| default_output(&args.cards, target));
+    if target != Target::AnkiConnect {
+        let writer = crate::output::Writer {
+            what: if target == Target::Csv {
+                "CSV"
+            } else {
+                "an Anki package"
+            },
+            extensions: if target == Target::Csv {
+                &["txt", "tsv", "csv"]
+            } else {
+                &["apkg"]
+            },
+            named: args.to.is_some(),
+        };
+        // The cards file and every image a card names are inputs, never to be replaced.
+        let base = options.media_base.clone().unwrap_or_default();
+        let sources: Vec<PathBuf> = deck
+            .cards
+            .iter()
+            .filter_map(|c| c.source.as_ref().map(|s| base.join(&s.image)))
+            .collect();
+        let inputs =
+            std::iter::once(args.cards.as_path()).chain(sources.iter().map(PathBuf::as_path));
+        if let Err(e) = crate::output::check(&output, inputs, writer) {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    }
     let result = match target {
         Target::Apkg => write_apkg(&deck, &output, &options),
         Target::Csv => write_csv(&deck, &output),

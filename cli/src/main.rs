@@ -1,10 +1,12 @@
 //! `ocr-to-anki`: turn photos and scans of study material into Anki flashcards.
 
+mod argv;
 mod cards;
 mod config;
 mod export;
 mod inputs;
 mod ocr;
+mod output;
 mod pipeline;
 mod report;
 mod run;
@@ -60,7 +62,7 @@ enum Command {
     /// Show or create the config file.
     #[command(subcommand)]
     Config(ConfigCommand),
-    /// Empty the caches of recognised pages and model answers.
+    /// Show or empty the caches of recognised pages and model answers.
     #[command(subcommand)]
     Cache(CacheCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -88,6 +90,8 @@ enum ConfigCommand {
 enum CacheCommand {
     /// Remove every cached page and answer.
     Clear,
+    /// Print where each cache is, how many entries it holds, its size and its cap.
+    Show,
 }
 
 /// Exit codes: 0 all good, 1 some inputs failed, 2 usage or configuration errors.
@@ -121,6 +125,13 @@ fn main() -> ExitCode {
         config_path.as_deref().unwrap_or_else(|| "".as_ref()),
     ) {
         Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let argv = match argv::arrange(&command, argv) {
+        Ok(a) => a,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(exit::USAGE);
@@ -161,6 +172,7 @@ fn main() -> ExitCode {
             config_init(&command, config_path, force)
         }
         Some(Command::Cache(CacheCommand::Clear)) => cache_clear(&global),
+        Some(Command::Cache(CacheCommand::Show)) => cache_show(),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 shell,
@@ -243,13 +255,60 @@ fn config_init(command: &clap::Command, path: Option<PathBuf>, force: bool) -> u
     }
 }
 
+/// The folder of cached pages: `OCR_TO_ANKI_CACHE_DIR`, else `ocr` in the cache root.
+fn ocr_cache_dir() -> Option<PathBuf> {
+    std::env::var_os("OCR_TO_ANKI_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| ocr_core::Cache::default_root().map(|r| r.join("ocr")))
+}
+
+/// "12.3 MiB" and the like.
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / f64::from(1 << 10)),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// Opens a cache folder and says what it holds and its cap.
+type Stats = dyn Fn(&std::path::Path) -> Result<(ocr_core::CacheStats, u64), String>;
+
+fn cache_show() -> u8 {
+    let mut code = exit::OK;
+    let mut line = |what: &str, dir: Option<PathBuf>, stats: &Stats| match dir {
+        None => println!("{what}: no folder (set XDG_CACHE_HOME or HOME)"),
+        Some(d) if !d.exists() => println!("{what}: {}: empty (not created yet)", d.display()),
+        Some(d) => match stats(&d) {
+            Ok((s, cap)) => println!(
+                "{what}: {}: {} entries, {} (cap {}; the least recently used go first)",
+                d.display(),
+                s.entries,
+                size(s.bytes),
+                size(cap)
+            ),
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = exit::PARTIAL;
+            }
+        },
+    };
+    line("pages read", ocr_cache_dir(), &|d| {
+        ocr_core::Cache::open(d)
+            .map(|c| (c.store().stats(), c.store().max_bytes()))
+            .map_err(|e| e.to_string())
+    });
+    line("model answers", pipeline::answer_cache_dir(), &|d| {
+        llm_client::ResponseCache::open(d)
+            .map(|c| (c.stats(), c.max_bytes()))
+            .map_err(|e| e.to_string())
+    });
+    code
+}
+
 fn cache_clear(global: &Global) -> u8 {
     let mut code = exit::OK;
-    let root = ocr_core::Cache::default_root();
-    let ocr_dir = std::env::var_os("OCR_TO_ANKI_CACHE_DIR")
-        .map(PathBuf::from)
-        .or_else(|| root.as_ref().map(|r| r.join("ocr")));
-    if let Some(dir) = ocr_dir.filter(|d| d.exists()) {
+    if let Some(dir) = ocr_cache_dir().filter(|d| d.exists()) {
         match ocr_core::Cache::open(&dir).and_then(|c| c.clear()) {
             Ok(n) if !global.quiet => eprintln!("removed {n} pages from {}", dir.display()),
             Ok(_) => {}

@@ -57,7 +57,12 @@ pub struct CardFlags {
     pub model: Option<String>,
     /// The server address [default: $OLLAMA_HOST or http://localhost:11434 for Ollama,
     /// https://api.openai.com/v1 for OpenAI].
-    #[arg(long, env = "OCR_TO_ANKI_BASE_URL", value_name = "URL")]
+    #[arg(
+        long,
+        env = "OCR_TO_ANKI_BASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub base_url: Option<String>,
     /// The environment variable holding the API key of an OpenAI-compatible server.
     #[arg(long, default_value = DEFAULT_API_KEY_ENV, value_name = "VAR")]
@@ -361,6 +366,8 @@ pub fn make_deck(
     }
     let merged = merge(&done);
     summary.report = merged.report.clone();
+    // Every request sent counts, those of pages that failed and retries too.
+    summary.report.requests = summary.report.requests.max(generator.requests_sent());
     summary.pages_failed = failed;
     let cards: Vec<_> = merged
         .cards

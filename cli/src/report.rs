@@ -10,6 +10,7 @@ use anki_export::Deck;
 use crate::exit;
 use crate::inputs::{self, Inputs};
 use crate::ocr::OcrFlags;
+use crate::output::Writer;
 use crate::pipeline::{CardFlags, Outcome, make_deck};
 use crate::summary::Summary;
 
@@ -25,16 +26,23 @@ pub struct Global {
 }
 
 /// Reads the `named` inputs, makes their cards and hands the deck to `write` (see [`finish`]);
-/// cards name their images relative to the output's folder. Returns the exit code.
+/// cards name their images relative to the output's folder, which `writer` must be able to
+/// write (checked first). Returns the exit code.
 pub fn make_and_write(
     named: &[PathBuf],
     recursive: bool,
     flags: (&OcrFlags, &CardFlags),
-    output: &Path,
+    output: (&Path, Writer),
     global: &Global,
     write: impl FnOnce(&Deck, &mut Summary) -> Result<usize, String>,
 ) -> u8 {
+    let (output, writer) = output;
     let inputs = inputs::collect(named, recursive, &mut std::io::stdin().lock());
+    // Before any work: a deck never replaces an input, nor lands in a folder it cannot be in.
+    if let Err(e) = crate::output::check(output, inputs.files().map(PathBuf::as_path), writer) {
+        eprintln!("error: {e}");
+        return exit::USAGE;
+    }
     let base = parent(output);
     match make_deck(
         &inputs,
@@ -76,8 +84,8 @@ pub fn finish(
     } = outcome;
     summary.skipped = inputs.skipped.len();
     if !global.quiet {
-        for (path, why) in &inputs.skipped {
-            eprintln!("note: {}: skipped, {why}", path.display());
+        for s in &inputs.skipped {
+            eprintln!("note: {}: skipped, {}", s.path.display(), s.reason);
         }
     }
     let not_written = format!("{} not written", output.display());

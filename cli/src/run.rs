@@ -57,7 +57,14 @@ pub fn run(args: RunArgs, global: &Global) -> u8 {
         &named,
         args.recursive,
         flags,
-        &args.output,
+        (
+            &args.output,
+            crate::output::Writer {
+                what: "an Anki package",
+                extensions: &["apkg"],
+                named: false,
+            },
+        ),
         global,
         |deck, summary| {
             let options = ExportOptions {

@@ -1,6 +1,9 @@
 //! The JSON the model must answer in: Rust types, the JSON Schema generated from them, and the
 //! strict parser for answers.
 
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -220,12 +223,66 @@ pub fn parse(content: &str) -> Result<ParsedAnswer, String> {
         malformed: Vec::new(),
     };
     for (i, card) in cards.into_iter().enumerate() {
-        match serde_json::from_value::<ModelCard>(card) {
-            Ok(c) => out.cards.push(c),
+        match serde_json::from_value::<ModelCard>(card).map_err(|e| e.to_string()) {
+            Ok(c) => match over_length(&c) {
+                None => out.cards.push(c),
+                Some(why) => out.malformed.push(format!("card {}: {why}", i + 1)),
+            },
             Err(e) => out.malformed.push(format!("card {}: {e}", i + 1)),
         }
     }
     Ok(out)
+}
+
+/// The `maxLength` of each field of each kind, as the schema gives them.
+fn length_limits() -> &'static BTreeMap<(String, String), usize> {
+    static LIMITS: OnceLock<BTreeMap<(String, String), usize>> = OnceLock::new();
+    LIMITS.get_or_init(|| {
+        let mut out = BTreeMap::new();
+        let s = schema(&KindWanted::ALL, 1);
+        let variants = s
+            .pointer("/properties/cards/items/anyOf")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for v in variants {
+            let kind = v
+                .pointer("/properties/kind/enum/0")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            for (field, def) in v
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(max) = def.get("maxLength").and_then(Value::as_u64) {
+                    out.insert((kind.clone(), field.clone()), max as usize);
+                }
+            }
+        }
+        out
+    })
+}
+
+/// Which field of a card is longer than the schema allows, if any: the server may not have
+/// kept to the schema, so its limits are checked here too.
+pub fn over_length(card: &ModelCard) -> Option<String> {
+    let value = serde_json::to_value(card).ok()?;
+    let kind = card.kind().name();
+    for (field, text) in value.as_object()? {
+        let Some(max) = length_limits().get(&(kind.to_owned(), field.clone())) else {
+            continue;
+        };
+        let n = text.as_str().map_or(0, |t| t.chars().count());
+        if n > *max {
+            return Some(format!(
+                "{field} is {n} characters long, over the schema's {max}"
+            ));
+        }
+    }
+    None
 }
 
 /// Some servers wrap JSON in a Markdown code fence even when asked for a schema.
@@ -310,6 +367,16 @@ mod tests {
         assert!(is_incomplete("{\"cards\": [{\"kind\": \"basic\", "));
         assert!(!is_incomplete("{\"cards\": []} trailing"));
         assert!(!is_incomplete("{\"cards\": []}"));
+        let long = format!(
+            r#"{{"cards": [{{"kind": "basic", "question": "Q?", "answer": "{}", "quote": "A"}}]}}"#,
+            "a".repeat(401)
+        );
+        let parsed = parse(&long).expect("parsed");
+        assert!(parsed.cards.is_empty());
+        assert!(
+            parsed.malformed[0].contains("answer is 401 characters"),
+            "{parsed:?}"
+        );
         let fenced = "```json\n{\"cards\": []}\n```";
         assert_eq!(parse(fenced).expect("fenced").cards.len(), 0);
     }

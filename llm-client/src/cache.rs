@@ -1,32 +1,44 @@
 //! A store of model answers, so a run repeated after a crash asks the model nothing it already
-//! answered.
+//! answered; kept under a size cap, the least recently used answers going first.
 
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use ocr_core::{CacheStats, OcrError, Store};
+
 use crate::error::{LlmError, Result};
+
+/// The size cap of the answer cache unless told otherwise: 64 MiB.
+pub const DEFAULT_MAX_BYTES: u64 = 64 << 20;
 
 /// A folder of model answers keyed by a hash of everything that shaped them.
 #[derive(Debug, Clone)]
 pub struct ResponseCache {
-    dir: PathBuf,
+    store: Store,
+}
+
+fn from_store(e: OcrError) -> LlmError {
+    match e {
+        OcrError::Cache { path, source } => LlmError::Cache { path, source },
+        other => LlmError::Config(other.to_string()),
+    }
 }
 
 impl ResponseCache {
-    /// Opens (and creates if needed) a cache folder.
+    /// Opens (and creates if needed) a cache folder, capped at [`DEFAULT_MAX_BYTES`].
     pub fn open(dir: impl Into<PathBuf>) -> Result<ResponseCache> {
-        let dir = dir.into();
-        fs::create_dir_all(&dir).map_err(|source| LlmError::Cache {
-            path: dir.clone(),
-            source,
-        })?;
-        Ok(ResponseCache { dir })
+        ResponseCache::open_capped(dir, DEFAULT_MAX_BYTES)
+    }
+
+    /// Opens (and creates if needed) a cache folder capped at `max_bytes`.
+    pub fn open_capped(dir: impl Into<PathBuf>, max_bytes: u64) -> Result<ResponseCache> {
+        Ok(ResponseCache {
+            store: Store::open(dir, max_bytes).map_err(from_store)?,
+        })
     }
 
     /// The folder this cache lives in.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.store.dir()
     }
 
     /// The key for a request: a hash of each part, each part length-prefixed so that no two
@@ -40,45 +52,29 @@ impl ResponseCache {
         h.finalize().to_hex().to_string()
     }
 
-    fn path(&self, key: &str) -> PathBuf {
-        self.dir.join(&key[..2]).join(format!("{key}.json"))
-    }
-
-    /// The stored answer for `key`, if any.
+    /// The stored answer for `key`, if any (one that is not text is a miss).
     pub fn get(&self, key: &str) -> Option<String> {
-        fs::read_to_string(self.path(key)).ok()
+        String::from_utf8(self.store.get(key)?).ok()
     }
 
     /// Stores an answer; the file appears whole or not at all.
     pub fn put(&self, key: &str, answer: &str) -> Result<()> {
-        let path = self.path(key);
-        let err = |source| LlmError::Cache {
-            path: path.clone(),
-            source,
-        };
-        let dir = path.parent().unwrap_or(&self.dir);
-        fs::create_dir_all(dir).map_err(err)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
-        tmp.write_all(answer.as_bytes()).map_err(err)?;
-        tmp.persist(&path).map_err(|e| err(e.error))?;
-        Ok(())
+        self.store.put(key, answer.as_bytes()).map_err(from_store)
+    }
+
+    /// How many answers are stored and their size.
+    pub fn stats(&self) -> CacheStats {
+        self.store.stats()
+    }
+
+    /// The size cap in bytes.
+    pub fn max_bytes(&self) -> u64 {
+        self.store.max_bytes()
     }
 
     /// Removes every stored answer; returns how many there were.
     pub fn clear(&self) -> Result<usize> {
-        let mut n = 0;
-        let entries = fs::read_dir(&self.dir).map_err(|source| LlmError::Cache {
-            path: self.dir.clone(),
-            source,
-        })?;
-        for entry in entries.flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                n += fs::read_dir(&p).map(|d| d.count()).unwrap_or(0);
-                fs::remove_dir_all(&p).map_err(|source| LlmError::Cache { path: p, source })?;
-            }
-        }
-        Ok(n)
+        self.store.clear().map_err(from_store)
     }
 }
 

@@ -83,6 +83,52 @@ pub enum LlmError {
 pub type Result<T> = std::result::Result<T, LlmError>;
 
 impl LlmError {
+    /// The same error with `secret` and any bearer token taken out of every text it carries.
+    pub fn redact(self, secret: Option<&str>) -> LlmError {
+        let clean = |t: String| crate::http::redact_secrets(&t, secret);
+        match self {
+            LlmError::Connect {
+                backend,
+                url,
+                message,
+                hint,
+            } => LlmError::Connect {
+                backend,
+                url: clean(url),
+                message: clean(message),
+                hint,
+            },
+            LlmError::Timeout {
+                url,
+                seconds,
+                attempts,
+            } => LlmError::Timeout {
+                url: clean(url),
+                seconds,
+                attempts,
+            },
+            LlmError::Http {
+                url,
+                status,
+                detail,
+            } => LlmError::Http {
+                url: clean(url),
+                status,
+                detail: clean(detail),
+            },
+            LlmError::Malformed { what, message } => LlmError::Malformed {
+                what: clean(what),
+                message: clean(message),
+            },
+            LlmError::Truncated { what, chars } => LlmError::Truncated {
+                what: clean(what),
+                chars,
+            },
+            LlmError::Config(m) => LlmError::Config(clean(m)),
+            other => other,
+        }
+    }
+
     /// Whether asking again later may succeed (a server that is down or busy).
     pub fn is_transient(&self) -> bool {
         match self {

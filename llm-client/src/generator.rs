@@ -34,6 +34,12 @@ pub trait CardGenerator: Send + Sync {
     async fn check(&self) -> Result<()> {
         Ok(())
     }
+
+    /// How many requests this generator has sent to a model server, failed ones and retries
+    /// included (0 for one that needs no server).
+    fn requests_sent(&self) -> usize {
+        0
+    }
 }
 
 /// What happened to one document of a batch, reported as it happens.

@@ -1,6 +1,8 @@
 //! Sending JSON to a model server: timeouts, retries with backoff and jitter, readable errors that
 //! never carry a secret.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -43,6 +45,39 @@ impl RetryPolicy {
     }
 }
 
+/// Most bytes of one answer read from a model server: 4 MiB, far above what `max_tokens` allows;
+/// a longer answer is an error and is not read to its end.
+pub const MAX_REPLY_BYTES: usize = 4 << 20;
+
+/// Most bytes of an error answer read for its message.
+const MAX_ERROR_BYTES: usize = 64 << 10;
+
+/// A text with every copy of `secret` and every bearer token (`Bearer …`) replaced by `***`.
+pub fn redact_secrets(text: &str, secret: Option<&str>) -> String {
+    let mut out = match secret.filter(|s| !s.is_empty()) {
+        Some(s) => text.replace(s, "***"),
+        None => text.to_owned(),
+    };
+    let lower = out.to_ascii_lowercase();
+    let mut cuts = Vec::new();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("bearer") {
+        let start = from + at + "bearer".len();
+        let token_start = start + (lower.len() - start - lower[start..].trim_start().len());
+        let token_len = lower[token_start..]
+            .find(|c: char| c.is_whitespace() || "\"',;}]".contains(c))
+            .unwrap_or(lower.len() - token_start);
+        if token_start > start && token_len > 0 && !lower[token_start..].starts_with("***") {
+            cuts.push((token_start, token_start + token_len));
+        }
+        from = token_start.max(start);
+    }
+    for (a, b) in cuts.into_iter().rev() {
+        out.replace_range(a..b, "***");
+    }
+    out
+}
+
 /// An address with any `user:password@` removed, for messages.
 pub fn redact_url(url: &str) -> String {
     match url.split_once("://") {
@@ -67,6 +102,7 @@ pub struct JsonClient {
     policy: RetryPolicy,
     backend: &'static str,
     hint: &'static str,
+    sent: Arc<AtomicUsize>,
 }
 
 impl JsonClient {
@@ -83,18 +119,25 @@ impl JsonClient {
             policy,
             backend,
             hint,
+            sent: Arc::new(AtomicUsize::new(0)),
         })
     }
 
+    /// How many requests [`JsonClient::post`] has sent, failed ones and retries included.
+    pub fn requests_sent(&self) -> usize {
+        self.sent.load(Ordering::Relaxed)
+    }
+
     /// Posts `body` to `url` (with a bearer token if given) and returns the JSON answer, retrying
-    /// on refused connections, timeouts, 429 and 5xx.
+    /// on refused connections, timeouts, 429 and 5xx. No error carries the token.
     pub async fn post(&self, url: &str, bearer: Option<&str>, body: &Value) -> Result<Value> {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            self.sent.fetch_add(1, Ordering::Relaxed);
             let (err, retry_after) = match self.post_once(url, bearer, body, attempt).await {
                 Ok(v) => return Ok(v),
-                Err(e) => e,
+                Err((e, wait)) => (e.redact(bearer), wait),
             };
             if attempt >= self.policy.attempts || !err.is_transient() {
                 return Err(err);
@@ -151,8 +194,12 @@ impl JsonClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let text = response
-            .text()
+        let limit = if status.is_success() {
+            MAX_REPLY_BYTES
+        } else {
+            MAX_ERROR_BYTES
+        };
+        let (bytes, whole) = read_capped(response, limit)
             .await
             .map_err(|e| (self.transport(e, &shown, attempt), None))?;
         if !status.is_success() {
@@ -160,12 +207,24 @@ impl JsonClient {
                 LlmError::Http {
                     url: shown,
                     status: status.as_u16(),
-                    detail: detail(&text),
+                    detail: detail(&String::from_utf8_lossy(&bytes)),
                 },
                 retry_after,
             ));
         }
-        serde_json::from_str(&text).map_err(|e| {
+        if !whole {
+            return Err((
+                LlmError::Malformed {
+                    what: shown,
+                    message: format!(
+                        "the server's reply is over {} MiB; it was not read to its end",
+                        MAX_REPLY_BYTES >> 20
+                    ),
+                },
+                None,
+            ));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| {
             (
                 LlmError::Malformed {
                     what: shown,
@@ -204,6 +263,26 @@ impl JsonClient {
     }
 }
 
+/// Reads at most `limit` bytes of a body; the flag says whether that was all of it.
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> reqwest::Result<(Vec<u8>, bool)> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Ok((Vec::new(), false));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, false));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, true))
+}
+
 /// The useful part of an error body: an `error` message if the body is JSON, else its start.
 fn detail(body: &str) -> String {
     let from_json = serde_json::from_str::<Value>(body).ok().and_then(|v| {
@@ -236,6 +315,22 @@ mod tests {
             redact_url("http://localhost:11434"),
             "http://localhost:11434"
         );
+    }
+
+    #[test]
+    fn secrets_and_bearer_tokens_are_redacted() {
+        let text = r#"{"error": "bad key sk-abc123 (header was Bearer sk-abc123, or bearer xyz)"}"#;
+        let shown = redact_secrets(text, Some("sk-abc123"));
+        assert!(
+            !shown.contains("sk-abc123") && !shown.contains("xyz"),
+            "{shown}"
+        );
+        assert!(shown.contains("Bearer ***"), "{shown}");
+        assert_eq!(
+            redact_secrets("Authorization: Bearer t0k", None),
+            "Authorization: Bearer ***"
+        );
+        assert_eq!(redact_secrets("no secret here", None), "no secret here");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use futures_util::future::join_all;
+use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
 use crate::answer::{self, ModelCard};
@@ -97,11 +98,15 @@ impl<B: ChatBackend> ModelGenerator<B> {
         let mut validator = Validator::new(doc, options);
         let mut cards = Vec::new();
         for answer in answers {
-            let (model_cards, malformed, sub) = answer?;
+            let (model_cards, kept, sub) = answer?;
             report.merge(&sub);
-            for _ in 0..malformed {
+            for _ in 0..kept.malformed {
                 report.proposed += 1;
                 report.drop(DropReason::Malformed);
+            }
+            for _ in 0..kept.over {
+                report.proposed += 1;
+                report.drop(DropReason::OverMaxCards);
             }
             cards.extend(
                 model_cards
@@ -113,17 +118,18 @@ impl<B: ChatBackend> ModelGenerator<B> {
     }
 
     /// Asks for the cards of one piece of text; a cut-off answer splits the piece in two and asks
-    /// again for each half. Returns the cards, how many were malformed, and the request counts.
+    /// again for each half. Returns the cards, how many were left out of the answers (malformed,
+    /// over the card limit), and the request counts.
     async fn ask(
         &self,
         options: &CardOptions,
         piece: &str,
         what: String,
-    ) -> Result<(Vec<ModelCard>, usize, Report)> {
+    ) -> Result<(Vec<ModelCard>, Kept, Report)> {
         let mut report = Report::default();
         let mut stack = vec![piece.to_owned()];
         let mut cards = Vec::new();
-        let mut malformed = 0;
+        let mut left_out = Kept::default();
         let schema = answer::schema(&options.kinds, self.settings.max_cards_per_chunk);
         let id = self.backend.identity();
         while let Some(text) = stack.pop() {
@@ -149,12 +155,24 @@ impl<B: ChatBackend> ModelGenerator<B> {
                 &system,
                 &user,
             ]);
-            let cached = self.cache.as_ref().and_then(|c| c.get(&key));
-            let content = match cached {
-                Some(content) => {
+            // An entry that does not read back (empty, cut, from an older version) is a miss,
+            // and the new answer replaces it.
+            let cached = self
+                .cache
+                .as_ref()
+                .and_then(|c| c.get(&key))
+                .and_then(|text| {
+                    let kept = serde_json::from_str::<Kept>(&text).ok();
+                    if kept.is_none() {
+                        tracing::info!("{what}: unreadable cached answer; asking again");
+                    }
+                    kept
+                });
+            let kept = match cached {
+                Some(kept) => {
                     tracing::debug!("{what}: answer from the cache");
                     report.cached += 1;
-                    content
+                    kept
                 }
                 None => {
                     let reply = {
@@ -185,21 +203,64 @@ impl<B: ChatBackend> ModelGenerator<B> {
                         stack.push(a);
                         continue;
                     }
-                    reply.content
+                    let parsed =
+                        answer::parse(&reply.content).map_err(|message| LlmError::Malformed {
+                            what: what.clone(),
+                            message,
+                        })?;
+                    let kept = Kept::from_answer(parsed, self.settings.max_cards_per_chunk);
+                    if let Some(cache) = &self.cache {
+                        // Only what the checks kept is stored, so a rerun replays no card the
+                        // schema forbids; an answer that did not parse is asked again next time.
+                        let json = serde_json::to_string(&kept).map_err(|e| {
+                            LlmError::Config(format!("cannot store the answer: {e}"))
+                        })?;
+                        cache.put(&key, &json)?;
+                    }
+                    kept
                 }
             };
-            let parsed = answer::parse(&content).map_err(|message| LlmError::Malformed {
-                what: what.clone(),
-                message,
-            })?;
-            if let Some(cache) = &self.cache {
-                // Only an answer that parsed is kept, so a bad one is asked again next time.
-                cache.put(&key, &content)?;
-            }
-            malformed += parsed.malformed.len();
-            cards.extend(parsed.cards);
+            // Checked again, so a cache entry edited by hand cannot bring back what was cut.
+            let kept = kept.limited(self.settings.max_cards_per_chunk);
+            left_out.malformed += kept.malformed;
+            left_out.over += kept.over;
+            cards.extend(kept.cards);
         }
-        Ok((cards, malformed, report))
+        Ok((cards, left_out, report))
+    }
+}
+
+/// An answer as the checks left it, as the answer cache stores it: the cards that fit the
+/// schema (at most the card limit), and how many were left out for not fitting or being over it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Kept {
+    cards: Vec<ModelCard>,
+    malformed: usize,
+    over: usize,
+}
+
+impl Kept {
+    fn from_answer(parsed: answer::ParsedAnswer, max_cards: usize) -> Kept {
+        Kept {
+            cards: parsed.cards,
+            malformed: parsed.malformed.len(),
+            over: 0,
+        }
+        .limited(max_cards)
+    }
+
+    /// At most `max_cards` cards, each within the schema's lengths; the rest counted.
+    fn limited(mut self, max_cards: usize) -> Kept {
+        let before = self.cards.len();
+        self.cards.retain(|c| answer::over_length(c).is_none());
+        self.malformed += before - self.cards.len();
+        let max = max_cards.max(1);
+        if self.cards.len() > max {
+            self.over += self.cards.len() - max;
+            self.cards.truncate(max);
+        }
+        self
     }
 }
 
@@ -220,6 +281,10 @@ impl<B: ChatBackend> CardGenerator for ModelGenerator<B> {
 
     async fn check(&self) -> Result<()> {
         self.backend.probe().await
+    }
+
+    fn requests_sent(&self) -> usize {
+        self.backend.requests_sent()
     }
 
     async fn generate(&self, request: &GenerationRequest) -> Result<Generation> {

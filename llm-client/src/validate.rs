@@ -17,8 +17,10 @@ pub const UNVERIFIED_TAG: &str = "unverified";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DropReason {
-    /// It does not fit the schema (missing or unknown fields, an unknown kind).
+    /// It does not fit the schema (missing or unknown fields, an unknown kind, a field too long).
     Malformed,
+    /// The answer held more cards than the most asked for; those after it are left out.
+    OverMaxCards,
     /// Its kind was not asked for.
     KindNotWanted,
     /// A side (or the cloze text) is empty.
@@ -36,6 +38,7 @@ impl DropReason {
     pub fn describe(self) -> &'static str {
         match self {
             DropReason::Malformed => "off the schema",
+            DropReason::OverMaxCards => "over the card limit",
             DropReason::KindNotWanted => "kind not asked for",
             DropReason::Empty => "empty side",
             DropReason::NoClozeDeletion => "cloze without a deletion",

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use llm_client::{
     ApiKey, CardGenerator, CardOptions, Document, DropReason, GenerationRequest, KindWanted,
-    LlmError, ModelGenerator, ModelSettings, Ollama, OpenAiCompatible, RetryPolicy,
+    LlmError, ModelGenerator, ModelSettings, Ollama, OpenAiCompatible, ResponseCache, RetryPolicy,
 };
 use serde_json::{Value, json};
 
@@ -53,7 +53,15 @@ fn mock(replies: impl Fn(usize) -> Reply + Send + Sync + 'static) -> Mock {
                 });
                 let (status, headers, text, delay) = replies(n);
                 thread::sleep(delay);
-                let mut response = tiny_http::Response::from_string(text).with_status_code(status);
+                let chunked = headers.iter().any(|(k, _)| *k == "X-Chunked");
+                let length = (!chunked).then_some(text.len());
+                let mut response = tiny_http::Response::new(
+                    tiny_http::StatusCode(status),
+                    vec![],
+                    std::io::Cursor::new(text.into_bytes()),
+                    length,
+                    None,
+                );
                 for (k, v) in headers {
                     response.add_header(
                         tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("header"),
@@ -388,6 +396,133 @@ async fn strict_servers_that_refuse_length_limits_get_the_schema_without() {
     let schema = |s: &Seen| s.body["response_format"]["json_schema"]["schema"].to_string();
     assert!(schema(&seen[0]).contains("maxLength"));
     assert!(!schema(&seen[1]).contains("maxLength") && !schema(&seen[2]).contains("maxItems"));
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_the_schema_is_held_to_it_before_the_cache() {
+    // 10,000 cards where at most 5 were asked for, and one far over the schema's lengths.
+    let mut cards: Vec<Value> = (0..10_000)
+        .map(|i| {
+            json!({"kind": "basic", "quote": "La poêle est chaude.",
+                   "question": format!("Question {i}?"), "answer": "Yes"})
+        })
+        .collect();
+    cards.insert(
+        0,
+        json!({"kind": "basic", "quote": "La poêle est chaude.", "question": "Long?",
+               "answer": "x".repeat(1_000_000)}),
+    );
+    let answer = json!({ "cards": cards }).to_string();
+    let m = mock(move |_| ok(completion(&answer, "stop")));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = ResponseCache::open(dir.path()).expect("cache");
+    let backend = OpenAiCompatible::new(&m.url, "m", None, fast()).expect("backend");
+    let settings = ModelSettings {
+        max_cards_per_chunk: 5,
+        ..settings()
+    };
+    let generator = ModelGenerator::new(backend, settings.clone()).with_cache(cache.clone());
+    let g = generator.generate(&request()).await.expect("cards");
+    assert_eq!(g.cards.len(), 5);
+    assert_eq!(g.report.dropped.get(&DropReason::OverMaxCards), Some(&9995));
+    assert_eq!(g.report.dropped.get(&DropReason::Malformed), Some(&1));
+    // The cache holds what was kept, so a rerun cannot replay the rest.
+    assert!(cache.stats().bytes < 5_000, "{:?}", cache.stats());
+    let backend = OpenAiCompatible::new(&m.url, "m", None, fast()).expect("backend");
+    let again = ModelGenerator::new(backend, settings)
+        .with_cache(cache)
+        .generate(&request())
+        .await
+        .expect("cached");
+    assert_eq!(again.report.cached, 1);
+    assert_eq!(again.cards, g.cards);
+    assert_eq!(again.report.dropped, g.report.dropped);
+    assert_eq!(m.seen.lock().expect("seen").len(), 1);
+}
+
+#[tokio::test]
+async fn a_body_over_the_cap_is_an_error_not_read_whole() {
+    let huge = format!(
+        "{{\"pad\": \"{}\", {}",
+        "x".repeat(6 << 20),
+        &completion(&good_cards(), "stop").to_string()[1..]
+    );
+    // Sent in chunks with no length, so the cap must hold while reading.
+    let m = mock(move |_| ok_chunked(huge.clone()));
+    let err = openai(&m.url, None)
+        .generate(&request())
+        .await
+        .expect_err("too large");
+    assert!(matches!(err, LlmError::Malformed { .. }), "{err:?}");
+    assert!(err.to_string().contains("over 4 MiB"), "{err}");
+}
+
+/// A 200 reply that the mock sends chunked (no Content-Length).
+fn ok_chunked(body: String) -> Reply {
+    (200, vec![("X-Chunked", "1".into())], body, Duration::ZERO)
+}
+
+#[tokio::test]
+async fn a_key_echoed_by_the_server_is_redacted() {
+    let m = mock(|_| {
+        status(
+            401,
+            "{\"error\": {\"message\": \"Incorrect API key provided: sk-echo-777. \
+             Header: Bearer sk-echo-777\"}}",
+        )
+    });
+    let err = openai(&m.url, Some("sk-echo-777"))
+        .generate(&request())
+        .await
+        .expect_err("401");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("sk-echo-777"), "{shown}");
+    assert!(shown.contains("Incorrect API key provided"), "{shown}");
+}
+
+#[tokio::test]
+async fn every_request_sent_is_counted_even_when_all_fail() {
+    let m = mock(|_| status(500, "{\"error\": \"overloaded\"}"));
+    let generator = openai(&m.url, None);
+    generator.generate(&request()).await.expect_err("500");
+    assert_eq!(m.seen.lock().expect("seen").len(), 3);
+    assert_eq!(generator.requests_sent(), 3);
+}
+
+#[tokio::test]
+async fn a_corrupt_cache_entry_is_a_miss_and_is_replaced() {
+    let m = mock(|_| ok(completion(&good_cards(), "stop")));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = ResponseCache::open(dir.path()).expect("cache");
+    let first = openai(&m.url, None).with_cache(cache.clone());
+    first.generate(&request()).await.expect("cards");
+    let entry = walk_files(dir.path());
+    assert_eq!(entry.len(), 1);
+    for bad in ["", "{\"cards\": [", "not json at all"] {
+        std::fs::write(&entry[0], bad).expect("spoil");
+        let g = openai(&m.url, None)
+            .with_cache(cache.clone())
+            .generate(&request())
+            .await
+            .expect("asked again");
+        assert_eq!(
+            (g.cards.len(), g.report.requests, g.report.cached),
+            (2, 1, 0)
+        );
+        assert!(std::fs::read(&entry[0]).expect("entry").len() > bad.len());
+    }
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("list").flatten() {
+        if e.path().is_dir() {
+            out.extend(walk_files(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
 }
 
 #[tokio::test]

@@ -360,23 +360,28 @@ impl Window {
     pub fn add_files(&self, paths: Vec<PathBuf>) {
         let imp = self.imp();
         let mut added = Vec::new();
-        let mut expanded = Vec::new();
-        for p in paths {
-            if p.is_dir() {
-                let mut inside: Vec<PathBuf> = std::fs::read_dir(&p)
-                    .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-                    .unwrap_or_default();
-                inside.retain(|f| is_image(f));
-                inside.sort();
-                if inside.is_empty() {
-                    self.toast(&format!("{}: no images in this folder", p.display()));
-                }
-                expanded.extend(inside);
-            } else {
-                expanded.push(p);
+        let inputs = ocr_core::collect_inputs(&paths, &ocr_core::InputOptions::default());
+        let mut passed: Vec<String> = inputs
+            .skipped
+            .iter()
+            .map(|s| format!("{}: skipped, {}", s.path.display(), s.reason))
+            .collect();
+        passed.extend(
+            inputs
+                .texts
+                .iter()
+                .map(|t| format!("{}: skipped, a text file (add images)", t.display())),
+        );
+        if let Some(first) = passed.first() {
+            match passed.len() {
+                1 => self.toast(first),
+                n => self.toast(&format!("{first} (and {} more)", n - 1)),
             }
         }
-        for path in expanded {
+        if inputs.images.is_empty() && paths.iter().any(|p| p.is_dir()) {
+            self.toast("no images in the folder");
+        }
+        for path in inputs.images {
             let path = std::fs::canonicalize(&path).unwrap_or(path);
             if !is_image(&path) {
                 self.toast(&format!(

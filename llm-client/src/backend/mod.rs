@@ -58,6 +58,11 @@ pub trait ChatBackend: Send + Sync {
 
     /// Checks that the server is there, before any work is sent to it.
     async fn probe(&self) -> Result<()>;
+
+    /// How many chat requests were sent so far, failed ones and retries included.
+    fn requests_sent(&self) -> usize {
+        0
+    }
 }
 
 /// The parts of a backend that shape its answers.

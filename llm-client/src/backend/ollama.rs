@@ -103,6 +103,10 @@ impl ChatBackend for Ollama {
         }
     }
 
+    fn requests_sent(&self) -> usize {
+        self.client.requests_sent()
+    }
+
     /// Checks that the server answers and has the model (`/api/show` answers 404 for a model
     /// that is not pulled); other answers are left for the real requests to report.
     async fn probe(&self) -> Result<()> {

@@ -125,13 +125,32 @@ impl ChatBackend for OpenAiCompatible {
         }
     }
 
+    fn requests_sent(&self) -> usize {
+        self.client.requests_sent()
+    }
+
     async fn probe(&self) -> Result<()> {
         let models = self.endpoint.replace("/chat/completions", "/models");
         self.client.reachable(&models).await
     }
 
+    /// Sends the exchange; no error (nor answer) carries the key, even if the server echoes it.
     async fn chat(&self, request: &ChatRequest<'_>) -> Result<ChatReply> {
         let key = self.key.as_ref().map(ApiKey::expose);
+        self.chat_with(request, key)
+            .await
+            .map(|mut reply| {
+                if let Some(k) = key {
+                    reply.content = reply.content.replace(k, "***");
+                }
+                reply
+            })
+            .map_err(|e| e.redact(key))
+    }
+}
+
+impl OpenAiCompatible {
+    async fn chat_with(&self, request: &ChatRequest<'_>, key: Option<&str>) -> Result<ChatReply> {
         let plain;
         let mut schema = request.schema;
         if self.no_limits.load(Ordering::Relaxed) {
