@@ -588,11 +588,7 @@ impl AnkiConnect {
         Ok(wanted
             .into_iter()
             .zip(have)
-            .filter(|(m, have)| {
-                !have
-                    .as_ref()
-                    .is_ok_and(|names| names.iter().any(|n| *n == m.name))
-            })
+            .filter(|(m, have)| !have.as_ref().is_ok_and(|names| names.contains(&m.name)))
             .map(|(m, _)| m)
             .collect())
     }

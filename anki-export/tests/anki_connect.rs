@@ -117,7 +117,7 @@ async fn a_request_whose_answer_began_is_never_sent_again() {
 #[tokio::test]
 async fn anki_not_running_is_said_plainly() {
     // A port that was free a moment ago and has no listener now.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+    let port = TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
         .expect("addr")

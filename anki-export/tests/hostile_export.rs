@@ -164,7 +164,10 @@ fn cloze_numbers_past_anki_s_limit_are_refused_by_name() {
     assert!(reasons[0].contains("cloze number 501"), "{reasons:?}");
     assert!(reasons[1].contains("cloze number 99999"), "{reasons:?}");
     assert!(reasons[2].contains("or more"), "{reasons:?}");
-    assert!(reasons.iter().all(|r| r.contains("than 500,")), "{reasons:?}");
+    assert!(
+        reasons.iter().all(|r| r.contains("than 500,")),
+        "{reasons:?}"
+    );
 
     let v = import(&[&apkg]);
     assert_eq!(v["imports"][0]["new"], 3, "{}", v["imports"]);

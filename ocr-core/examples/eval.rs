@@ -116,9 +116,7 @@ fn main() {
     }
     rows.retain(|r| {
         only.as_deref().is_none_or(|k| r.kind == k)
-            && ids
-                .as_ref()
-                .is_none_or(|ids| ids.iter().any(|i| *i == r.id))
+            && ids.as_ref().is_none_or(|ids| ids.contains(&r.id))
     });
     let mut engines: BTreeMap<String, Engine> = BTreeMap::new();
     let mut results = Vec::new();

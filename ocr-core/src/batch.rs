@@ -287,7 +287,7 @@ mod tests {
         // A page can be asked for by name, and one the file lacks is an error naming it.
         let missing = dir.path().join("scan.tif#9");
         let items = ocr_batch(
-            &[missing.clone()],
+            std::slice::from_ref(&missing),
             &french(),
             &BatchOptions::default(),
             &|_| {},

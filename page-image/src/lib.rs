@@ -241,7 +241,7 @@ fn tiff_error(e: tiff::TiffError) -> Error {
         tiff::TiffError::IoError(io) if io.kind() == io::ErrorKind::UnexpectedEof => {
             Error::Corrupt("file ends early (truncated)".into())
         }
-        tiff::TiffError::LimitsExceeded { .. } => Error::TooLarge("TIFF directory over the limit".into()),
+        tiff::TiffError::LimitsExceeded => Error::TooLarge("TIFF directory over the limit".into()),
         other => Error::Corrupt(other.to_string()),
     }
 }
