@@ -981,10 +981,17 @@ impl Window {
                 return;
             }
         };
-        let known: HashSet<String> = self.cards().iter().map(Card::guid).collect();
+        // A card is known by its id or by its content: made again from corrected text, the same
+        // card gets another id (the page changed) but keeps its content.
+        let cards = self.cards();
+        let known: HashSet<String> = cards
+            .iter()
+            .map(Card::guid)
+            .chain(cards.iter().map(Card::content_guid))
+            .collect();
         let mut added = 0;
         for card in made.cards {
-            if !known.contains(&card.guid()) {
+            if !known.contains(&card.guid()) && !known.contains(&card.content_guid()) {
                 imp.cards.append(&CardObject::new(card));
                 added += 1;
             }
