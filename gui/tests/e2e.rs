@@ -344,49 +344,70 @@ fn expected_fronts(name: &str) -> Vec<String> {
 /// What a mock server was asked, shared with the test.
 type Log<T> = std::sync::Arc<std::sync::Mutex<Vec<T>>>;
 
-/// A running Anki as AnkiConnect shows it: answers the actions the export uses and keeps the
-/// notes it is asked to add, as (deck, first field).
-fn mock_anki_connect() -> (String, Log<(String, String)>) {
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("mock AnkiConnect");
-    let url = format!("http://{}", server.server_addr());
-    let added = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let log = std::sync::Arc::clone(&added);
-    std::thread::spawn(move || {
-        for mut request in server.incoming_requests() {
-            let mut body = String::new();
-            let _ = request.as_reader().read_to_string(&mut body);
-            let req: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-            let notes = req["params"]["notes"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
-            let result = match req["action"].as_str().unwrap_or_default() {
-                "version" => serde_json::json!(6),
-                "modelNames" => serde_json::json!([]),
-                "canAddNotes" => serde_json::json!(notes.iter().map(|_| true).collect::<Vec<_>>()),
-                "addNotes" => {
-                    let mut log = log.lock().expect("log");
-                    for n in &notes {
-                        let deck = n["deckName"].as_str().unwrap_or_default().to_owned();
-                        let front = n["fields"]["Front"].as_str().unwrap_or_default().to_owned();
-                        log.push((deck, front));
-                    }
-                    serde_json::json!((1..=notes.len()).collect::<Vec<_>>())
-                }
-                "storeMediaFile" => req["params"]["filename"].clone(),
-                _ => serde_json::json!(1),
-            };
-            let answer = serde_json::json!({"result": result, "error": null});
-            let _ = request.respond(tiny_http::Response::from_string(answer.to_string()));
-        }
-    });
-    (url, added)
+/// The notes of `deck` in the real Anki desktop that `scripts/test.sh` starts with the
+/// AnkiConnect add-on, as (deck, Front).
+fn notes_in_anki(url: &str, deck: &str) -> Vec<(String, String)> {
+    let call = |action: &str, params: serde_json::Value| -> serde_json::Value {
+        use std::io::{Read, Write};
+        let body =
+            serde_json::json!({"action": action, "version": 6, "params": params}).to_string();
+        let host = url.trim_start_matches("http://").trim_end_matches('/');
+        let mut stream = std::net::TcpStream::connect(host).expect("AnkiConnect");
+        write!(
+            stream,
+            "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("request");
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).expect("reply");
+        let json = reply
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b)
+            .unwrap_or_default();
+        serde_json::from_str::<serde_json::Value>(json).expect("JSON")["result"].clone()
+    };
+    let ids = call(
+        "findNotes",
+        serde_json::json!({"query": format!("\"deck:{deck}\"")}),
+    );
+    let infos = call("notesInfo", serde_json::json!({"notes": ids}));
+    let cards = call(
+        "cardsInfo",
+        serde_json::json!({"cards": infos.as_array().into_iter().flatten().flat_map(|n| n["cards"].as_array().cloned().unwrap_or_default()).collect::<Vec<_>>()}),
+    );
+    let deck_of = |card: &serde_json::Value| {
+        cards
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["cardId"] == *card)
+            .and_then(|c| c["deckName"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    infos
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|n| {
+            (
+                deck_of(&n["cards"][0]),
+                n["fields"]["Front"]["value"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect()
 }
 
 #[test]
 fn photo_to_anki_through_the_window() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (anki_url, added) = mock_anki_connect();
+    let anki_url = std::env::var("ANKICONNECT_TEST_URL")
+        .expect("ANKICONNECT_TEST_URL: the real Anki desktop that scripts/test.sh starts");
     let settings = settings_file(
         dir.path(),
         &format!("backend = \"builtin\"\nanki_connect_url = \"{anki_url}\"\n"),
@@ -415,7 +436,7 @@ fn photo_to_anki_through_the_window() {
     // The same cards sent to a running Anki through AnkiConnect.
     app.activate(WINDOW_PATH, "send-to-anki", None);
     app.wait_for("the notes in Anki", 60, || {
-        added.lock().expect("log").len() >= 9
+        notes_in_anki(&anki_url, "Français::Cuisine").len() >= 9
     });
 
     // The dark style, for review.
@@ -440,7 +461,7 @@ fn photo_to_anki_through_the_window() {
     for n in notes {
         assert_eq!(n["decks"][0], "Français::Cuisine", "{n}");
     }
-    let sent = added.lock().expect("log").clone();
+    let sent = notes_in_anki(&anki_url, "Français::Cuisine");
     let mut sent_fronts: Vec<String> = sent.iter().map(|(_, f)| f.clone()).collect();
     sent_fronts.sort();
     assert_eq!(
