@@ -8,6 +8,7 @@ use tesseract::{PageSegMode, Tesseract};
 
 use crate::error::{OcrError, Result};
 use crate::geometry::BBox;
+use crate::page::ReadScore;
 
 /// How Tesseract splits the page into blocks and lines (its `--psm`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,6 +144,8 @@ pub struct Engine {
     datapath: Option<String>,
     osd: Option<Osd>,
     osd_tried: bool,
+    sampler: Option<Sampler>,
+    sampler_tried: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -165,6 +168,8 @@ impl Engine {
             datapath,
             osd: None,
             osd_tried: false,
+            sampler: None,
+            sampler_tried: false,
         })
     }
 
@@ -223,6 +228,18 @@ impl Engine {
             self.osd = Osd::new(self.datapath.as_deref());
         }
         self.osd.as_mut()?.detect(image)
+    }
+
+    /// Reads a small image (a sample of a page) as one block and scores the read: words, their
+    /// mean confidence and how many of them the language's dictionary knows. `None` when the
+    /// reader cannot start or the read fails.
+    pub fn score_read(&mut self, image: &GrayImage) -> Option<ReadScore> {
+        limit_openmp_threads();
+        if !self.sampler_tried {
+            self.sampler_tried = true;
+            self.sampler = Sampler::new(&self.lang, self.datapath.as_deref());
+        }
+        self.sampler.as_mut()?.score(image)
     }
 }
 
@@ -316,6 +333,115 @@ impl Osd {
         // to the left reads 270); undoing it is the rest of the circle.
         let rotation = u16::try_from((360 - deg.rem_euclid(360)) % 360).ok()?;
         Some((rotation, conf))
+    }
+}
+
+/// A third Tesseract handle in the page's languages, for scoring sample reads: the high-level crate
+/// hides its handle, and the dictionary check (`IsValidWord`) needs one.
+struct Sampler(*mut tesseract_sys::TessBaseAPI);
+
+// SAFETY: a TessBaseAPI handle may move between threads; it is only used through `&mut self`.
+unsafe impl Send for Sampler {}
+
+impl Sampler {
+    fn new(lang: &str, datapath: Option<&str>) -> Option<Sampler> {
+        let datapath = datapath.map(CString::new).transpose().ok()?;
+        let lang = CString::new(lang).ok()?;
+        // SAFETY: create returns a fresh handle, owned by `Sampler` and freed in Drop.
+        let handle = unsafe { tesseract_sys::TessBaseAPICreate() };
+        if handle.is_null() {
+            return None;
+        }
+        let sampler = Sampler(handle);
+        let dp = datapath.as_deref().map_or(std::ptr::null(), CStr::as_ptr);
+        // SAFETY: handle is valid; the strings outlive the call.
+        let rc = unsafe {
+            tesseract_sys::TessBaseAPIInit2(
+                sampler.0,
+                dp,
+                lang.as_ptr(),
+                tesseract_sys::TessOcrEngineMode_OEM_LSTM_ONLY,
+            )
+        };
+        if rc != 0 {
+            return None;
+        }
+        // SAFETY: handle is valid and initialised; both strings are NUL-terminated literals.
+        unsafe {
+            tesseract_sys::TessBaseAPISetVariable(
+                sampler.0,
+                c"debug_file".as_ptr(),
+                c"/dev/null".as_ptr(),
+            );
+        }
+        Some(sampler)
+    }
+
+    fn score(&mut self, image: &GrayImage) -> Option<ReadScore> {
+        let (w, h) = image.dimensions();
+        let (w, h) = (i32::try_from(w).ok()?, i32::try_from(h).ok()?);
+        // SAFETY: the buffer holds h rows of w bytes and lives until after the call; the text
+        // Tesseract returns is copied and then freed with its own deleter.
+        let tsv = unsafe {
+            tesseract_sys::TessBaseAPISetImage(self.0, image.as_raw().as_ptr(), w, h, 1, w);
+            tesseract_sys::TessBaseAPISetSourceResolution(self.0, 300);
+            tesseract_sys::TessBaseAPISetPageSegMode(
+                self.0,
+                tesseract_sys::TessPageSegMode_PSM_SINGLE_BLOCK,
+            );
+            let tsv = if tesseract_sys::TessBaseAPIRecognize(self.0, std::ptr::null_mut()) == 0 {
+                let text = tesseract_sys::TessBaseAPIGetTsvText(self.0, 0);
+                let owned =
+                    (!text.is_null()).then(|| CStr::from_ptr(text).to_string_lossy().into_owned());
+                if !text.is_null() {
+                    tesseract_sys::TessDeleteText(text);
+                }
+                owned
+            } else {
+                None
+            };
+            tsv
+        };
+        let words = parse_tsv(&tsv?);
+        let mut score = ReadScore::default();
+        let mut sum = 0.0;
+        for word in &words {
+            score.words += 1;
+            sum += word.confidence;
+            if self.is_dictionary_word(&word.text) {
+                score.dictionary += 1;
+            }
+        }
+        // SAFETY: handle is valid; clearing drops the image and the results.
+        unsafe { tesseract_sys::TessBaseAPIClear(self.0) };
+        if score.words > 0 {
+            score.confidence = sum / score.words as f32;
+        }
+        Some(score)
+    }
+
+    /// Whether a word, without the punctuation around it, has three letters or more and is in
+    /// the language's dictionary.
+    fn is_dictionary_word(&self, text: &str) -> bool {
+        let core = text.trim_matches(|c: char| !c.is_alphanumeric());
+        if core.chars().count() < 3 || !core.chars().all(char::is_alphabetic) {
+            return false;
+        }
+        let Ok(c) = CString::new(core) else {
+            return false;
+        };
+        // SAFETY: handle is valid and initialised; the string is NUL-terminated and outlives the call.
+        unsafe { tesseract_sys::TessBaseAPIIsValidWord(self.0, c.as_ptr()) != 0 }
+    }
+}
+
+impl Drop for Sampler {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from TessBaseAPICreate and is freed exactly once.
+        unsafe {
+            tesseract_sys::TessBaseAPIEnd(self.0);
+            tesseract_sys::TessBaseAPIDelete(self.0);
+        }
     }
 }
 

@@ -55,6 +55,50 @@ pub struct Preprocessing {
     pub processed_height: u32,
     /// Names of the steps that ran, in order.
     pub steps: Vec<String>,
+    /// The orientations a sample of the page was read at, with how well each read; empty when
+    /// the page's own evidence (ascenders on upright lines) settled it without reading.
+    #[serde(default)]
+    pub orientation_evidence: Vec<OrientationCandidate>,
+    /// Ascender and descender votes of the upright-or-upside-down test, when it ran.
+    #[serde(default)]
+    pub ascender_votes: Option<[u32; 2]>,
+    /// Which read was kept: the preprocessed image's or plain Tesseract's on the page as shown.
+    #[serde(default)]
+    pub read: ReadKind,
+    /// Why the steps that could have run did not, and why the kept read was kept.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// How well a sample of a page reads.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct ReadScore {
+    /// Words recognised.
+    pub words: u32,
+    /// Their mean confidence, 0 to 100.
+    pub confidence: f32,
+    /// Words of three letters or more in the language's dictionary.
+    pub dictionary: u32,
+}
+
+/// One orientation a sample of the page was read at.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct OrientationCandidate {
+    /// Clockwise turn from the page as shown, in degrees (0, 90, 180, 270).
+    pub rotation: u16,
+    /// How well the sample read at that turn.
+    pub score: ReadScore,
+}
+
+/// Which image the words of a page were read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReadKind {
+    /// The preprocessed image.
+    #[default]
+    Pipeline,
+    /// The page as shown, in gray, without preprocessing.
+    Plain,
 }
 
 /// The recognised text of one image.

@@ -30,6 +30,93 @@ pub fn normalize_illumination(image: &GrayImage, feature_size: u32) -> GrayImage
     out
 }
 
+/// The median brightness of each `tile`-pixel square of an image, row by row, with the number of
+/// tile columns and rows.
+pub fn tile_medians(image: &GrayImage, tile: u32) -> (u32, u32, Vec<u8>) {
+    let (w, h) = image.dimensions();
+    let tile = tile.max(1);
+    let (cols, rows) = (w.div_ceil(tile).max(1), h.div_ceil(tile).max(1));
+    let mut hist = vec![[0u32; 256]; (cols * rows) as usize];
+    for (y, row) in image.as_raw().chunks_exact(w.max(1) as usize).enumerate() {
+        let ty = (y as u32 / tile) * cols;
+        for (x, &v) in row.iter().enumerate() {
+            hist[(ty + x as u32 / tile) as usize][usize::from(v)] += 1;
+        }
+    }
+    let medians = hist
+        .iter()
+        .map(|h| {
+            let half = h.iter().sum::<u32>().div_ceil(2);
+            let mut acc = 0;
+            h.iter()
+                .position(|&n| {
+                    acc += n;
+                    acc >= half
+                })
+                .unwrap_or(255) as u8
+        })
+        .collect();
+    (cols, rows, medians)
+}
+
+/// The brightness of the paper: the 90th percentile of the tile medians.
+fn paper_level(medians: &[u8]) -> u8 {
+    let mut m = medians.to_vec();
+    m.sort_unstable();
+    m[(m.len() * 9 / 10).min(m.len() - 1)]
+}
+
+/// Turns light-on-dark regions (a dark slide, a dark title bar) into dark-on-light: where the
+/// median of the `tile`-pixel squares around is dark next to the page's paper, the pixels are
+/// inverted. Returns the share of the image inverted, or `None` (and the image as it was) when no
+/// region is dark.
+pub fn invert_dark_regions(image: &mut GrayImage, tile: u32) -> Option<f32> {
+    let (w, h) = image.dimensions();
+    let (cols, rows, medians) = tile_medians(image, tile);
+    let paper = paper_level(&medians);
+    // A dark region is darker than half the paper, and dark in absolute terms; a page that is
+    // dark everywhere (paper level dark too) is a light-on-dark page.
+    let dark_limit = if paper < 100 {
+        128
+    } else {
+        (paper / 2).min(100)
+    };
+    let dark: Vec<u8> = medians
+        .iter()
+        .map(|&m| if m < dark_limit { 255 } else { 0 })
+        .collect();
+    let dark_tiles = dark.iter().filter(|&&d| d > 0).count();
+    // One dark tile alone is a heavy heading or a picture, not a region of text.
+    if dark_tiles < 2 {
+        return None;
+    }
+    let small = GrayImage::from_raw(cols, rows, dark)?;
+    let mask = resize(&small, w, h, FilterType::Triangle);
+    let mut inverted = 0u64;
+    for (p, m) in image.pixels_mut().zip(mask.pixels()) {
+        if m.0[0] >= 128 {
+            p.0[0] = 255 - p.0[0];
+            inverted += 1;
+        }
+    }
+    (inverted > 0).then(|| inverted as f32 / (u64::from(w) * u64::from(h)).max(1) as f32)
+}
+
+/// Whether the paper's brightness varies across the page (shadows, gradients, tint) enough for
+/// [`normalize_illumination`] to help: the light tiles' medians spread over more than a few gray
+/// levels, or the paper is not near white.
+pub fn uneven_background(image: &GrayImage, tile: u32) -> bool {
+    let (_, _, medians) = tile_medians(image, tile);
+    let paper = paper_level(&medians);
+    let mut light: Vec<u8> = medians
+        .into_iter()
+        .filter(|&m| m >= paper.saturating_sub(80))
+        .collect();
+    light.sort_unstable();
+    let lo = light[light.len() / 10];
+    paper < 200 || paper - lo > 24
+}
+
 /// Stretches the darkest 0.5% to black, keeping white white.
 pub fn stretch_dark(image: &mut GrayImage) {
     let mut hist = [0u64; 256];
@@ -167,6 +254,41 @@ mod tests {
             ink_left < 110 && ink_right < 110,
             "ink {ink_left} / {ink_right}"
         );
+    }
+
+    #[test]
+    fn shading_is_uneven_and_a_clean_page_is_not() {
+        assert!(uneven_background(&shaded_page(), 40));
+        let clean = GrayImage::from_fn(400, 200, |x, y| {
+            Luma([if (x % 40) < 6 && (y % 30) < 15 {
+                30
+            } else {
+                250
+            }])
+        });
+        assert!(!uneven_background(&clean, 40));
+    }
+
+    #[test]
+    fn dark_band_is_inverted_and_the_paper_is_not() {
+        // White paper with a dark band (rows 100 to 199) holding light letters.
+        let mut img = GrayImage::from_fn(400, 300, |x, y| {
+            let letter = (x % 20) < 6 && (y % 25) < 12;
+            let band = (100..200).contains(&y);
+            Luma([match (band, letter) {
+                (true, true) => 230,
+                (true, false) => 30,
+                (false, true) => 20,
+                (false, false) => 245,
+            }])
+        });
+        let share = invert_dark_regions(&mut img, 25).expect("a dark region");
+        assert!((0.2..0.45).contains(&share), "{share}");
+        // The band's background is now light and its letters dark; the paper is untouched.
+        assert!(img.get_pixel(10, 160).0[0] > 200 && img.get_pixel(2, 150).0[0] < 50);
+        assert_eq!(img.get_pixel(10, 40).0[0], 245);
+        let mut clean = GrayImage::from_pixel(200, 200, Luma([250]));
+        assert!(invert_dark_regions(&mut clean, 25).is_none());
     }
 
     #[test]

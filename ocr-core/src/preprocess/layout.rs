@@ -88,6 +88,40 @@ pub fn letter_size(letters: &[Blob], vertical_lines: bool) -> Option<u32> {
     Some(sizes[sizes.len() / 2])
 }
 
+/// The letter size along the text lines' normal where half of the letters' ink lies in smaller
+/// letters: dots of dotted rules, hatching and specks are many but hold little ink, so they
+/// cannot pull it down as they pull down the plain median. `None` when there are too few letters.
+pub fn ink_letter_size(letters: &[Blob], vertical_lines: bool) -> Option<u32> {
+    if letters.len() < 10 {
+        return None;
+    }
+    let mut sized: Vec<(u32, u32)> = letters
+        .iter()
+        .map(|b| {
+            let s = if vertical_lines {
+                b.bbox.width
+            } else {
+                b.bbox.height
+            };
+            (s, b.area)
+        })
+        .collect();
+    sized.sort_unstable();
+    let half = sized
+        .iter()
+        .map(|s| u64::from(s.1))
+        .sum::<u64>()
+        .div_ceil(2);
+    let mut acc = 0u64;
+    sized
+        .iter()
+        .find(|s| {
+            acc += u64::from(s.1);
+            acc >= half
+        })
+        .map(|s| s.0)
+}
+
 /// The box around the letters that sit among other letters (real text has neighbours within a
 /// few letter sizes; specks in shadows and page edges mostly do not), from a third to four times
 /// the median size, grown by `margin`, clamped to the image.
@@ -154,6 +188,12 @@ pub fn line_angle(letters: &[Blob], max_skew: f32) -> Option<f32> {
         .filter_map(|base| sharpest_angle(letters, base - max_skew, base + max_skew))
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(a, _)| a)
+}
+
+/// The direction of the text lines within `max_skew` degrees of `base` (0 for horizontal lines,
+/// 90 for vertical ones), whichever way the page's lines run.
+pub fn line_angle_near(letters: &[Blob], base: f32, max_skew: f32) -> Option<f32> {
+    sharpest_angle(letters, base - max_skew, base + max_skew).map(|(a, _)| a)
 }
 
 /// The angle in `[lo, hi]` whose projection profile is sharpest, with its score.
@@ -482,6 +522,28 @@ mod tests {
         let letters = letter_like(&blobs(&img), 800, 600);
         let bands = band_lines(&letters, 3.0, 4, 6.0);
         assert!(vanishing_point(&bands).is_none());
+    }
+
+    #[test]
+    fn dotted_rules_do_not_shrink_the_ink_letter_size() {
+        // Eight rows of 10-pixel letters, and between them dotted rules of 2x2 dots every 4 pixels:
+        // the dots outnumber the letters, but hold less ink.
+        let mut img = page(0.0);
+        for row in 0..8 {
+            let y = 80 + row * 50 + 25;
+            for x in (40..760).step_by(4) {
+                for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                    img.put_pixel(x + dx, y + dy, Luma([0]));
+                }
+            }
+        }
+        let letters = letter_like(&blobs(&img), 800, 600);
+        assert_eq!(
+            letter_size(&letters, false),
+            Some(2),
+            "the plain median is fooled"
+        );
+        assert_eq!(ink_letter_size(&letters, false), Some(10));
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub use gray::GrayMode;
 
 use crate::geometry::{BBox, Transform};
 use crate::load::LoadedImage;
-use crate::page::Preprocessing;
+use crate::page::{OrientationCandidate, Preprocessing, ReadKind, ReadScore};
 
 /// Long side of the copy the pipeline measures the page on.
 const ANALYSIS_SIDE: u32 = 1600;
@@ -35,6 +35,11 @@ pub trait DetectOrientation {
     fn script_has_ascenders(&self) -> bool {
         false
     }
+
+    /// Reads a sample of a page and scores the read; `None` when this detector cannot read.
+    fn read_sample(&mut self, _image: &GrayImage) -> Option<ReadScore> {
+        None
+    }
 }
 
 impl DetectOrientation for crate::engine::Engine {
@@ -45,6 +50,10 @@ impl DetectOrientation for crate::engine::Engine {
     fn script_has_ascenders(&self) -> bool {
         crate::engine::latin_script(self.language())
     }
+
+    fn read_sample(&mut self, image: &GrayImage) -> Option<ReadScore> {
+        self.score_read(image)
+    }
 }
 
 /// Upside down (`Some(true)`), upright (`Some(false)`) or unclear, from the ascender and descender
@@ -53,15 +62,7 @@ pub fn upside_down(image: &GrayImage, letter: f32) -> Option<bool> {
     let window = ((letter * 2.0) as u32).max(15) | 1;
     let letters = layout::letters(&binarize::sauvola(image, window, 0.2));
     let (up, down) = layout::ascender_votes(&letters, letter);
-    if up + down < 20 {
-        None
-    } else if up >= 2 * down {
-        Some(false)
-    } else if down >= 2 * up {
-        Some(true)
-    } else {
-        None
-    }
+    verdict(up, down)
 }
 
 /// Sauvola binarisation settings.
@@ -120,6 +121,11 @@ pub struct Pipeline {
     pub denoise: Option<u32>,
     /// Upper bound on the processed image's pixel count, to bound memory and time.
     pub max_pixels: u64,
+    /// Read light-on-dark regions as dark-on-light.
+    pub invert: bool,
+    /// Compare a sample of the preprocessed image with the plain one, and read the plain image
+    /// when it reads clearly better.
+    pub fallback: bool,
 }
 
 impl Default for Pipeline {
@@ -140,7 +146,9 @@ impl Pipeline {
             normalize: true,
             binarize: None,
             denoise: None,
-            max_pixels: 24_000_000,
+            max_pixels: 16_000_000,
+            invert: true,
+            fallback: true,
         }
     }
 
@@ -156,6 +164,8 @@ impl Pipeline {
             binarize: None,
             denoise: None,
             max_pixels: u64::MAX,
+            invert: false,
+            fallback: false,
         }
     }
 
@@ -164,12 +174,15 @@ impl Pipeline {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Runs the pipeline on a loaded image.
+    /// Runs the pipeline on a loaded image. With a detector that can read samples
+    /// ([`DetectOrientation::read_sample`]), every turn of the page is confirmed by reading a sample
+    /// at each candidate orientation, and the preprocessed image is checked against the plain one.
     pub fn run(
         &self,
         loaded: &LoadedImage,
         orient: Option<&mut dyn DetectOrientation>,
     ) -> Prepared {
+        let mut detector = orient;
         let gray = gray::to_gray(&loaded.image, self.gray);
         let (w, h) = gray.dimensions();
         let mut report = Preprocessing {
@@ -183,80 +196,200 @@ impl Pipeline {
         let m = needs_measure.then(|| measure(&gray, self.deskew.unwrap_or(0.0).max(2.0)));
         let letter = m.as_ref().and_then(|m| m.letter_size);
 
-        // Geometry: crop, quarter turn, deskew, perspective and scale in one resampling.
         let crop = if self.crop {
             m.as_ref().and_then(|m| m.text_bounds)
         } else {
             None
         };
         let region = crop.unwrap_or(BBox::new(0, 0, w, h));
-        let vertical = m.as_ref().is_some_and(|m| m.vertical);
-        let quarter: u16 = if self.orient && vertical { 270 } else { 0 };
-        let base = if quarter == 270 { 90.0 } else { 0.0 };
-        let angle = m.as_ref().and_then(|m| m.angle).unwrap_or(base);
-        let skew = match self.deskew {
-            Some(max) if (angle - base).abs() <= max && (angle - base).abs() >= 0.2 => angle - base,
-            _ => 0.0,
-        };
-        let vanishing = self.deskew.and(m.as_ref().and_then(|m| m.vanishing));
-        let (straighten, residual, perspective) =
-            straighten(region, f64::from(base + skew), vanishing);
         let mut scale = match (self.letter_size, letter) {
-            (Some(range), Some(size)) => range.scale_for(size).clamp(0.25, 4.0),
+            (Some(range), Some(size)) => {
+                // Enlarging is the costly direction: it needs the ink-weighted size to agree
+                // that the letters are small, so dots, hatching and specks cannot ask for it.
+                let ink = m.as_ref().and_then(|m| m.ink_letter_size).unwrap_or(size);
+                let s = range.scale_for(size);
+                let s = if s > 1.0 {
+                    let by_ink = range.scale_for(ink.max(size));
+                    if by_ink < s {
+                        report.notes.push(format!(
+                            "scale: letters {size:.0} px by count but {ink:.0} px by ink; enlarged only by {by_ink:.2}"
+                        ));
+                    }
+                    by_ink.max(1.0)
+                } else {
+                    s
+                };
+                s.clamp(0.25, MAX_ENLARGE)
+            }
             _ => 1.0,
         };
         let area = f64::from(region.width) * f64::from(region.height) * f64::from(scale).powi(2);
         if area > self.max_pixels as f64 {
             scale *= (self.max_pixels as f64 / area).sqrt() as f32;
+            report
+                .notes
+                .push(format!("scale: capped at {} pixels", self.max_pixels));
         }
-        let (mut image, mut to_source) = resample(&gray, region, straighten, scale);
-        if let Some(c) = crop {
-            report.crop = Some(c);
-            report.steps.push("crop".into());
-        }
-        let deskew = (residual - f64::from(base)) as f32;
-        if deskew.abs() >= 0.05 {
-            report.deskew = deskew;
-            report.steps.push(format!("deskew:{deskew:.1}"));
-        }
-        if perspective {
-            report.steps.push("perspective".into());
-        }
-        if (scale - 1.0).abs() > 1e-3 {
-            report.steps.push(format!("scale:{scale:.2}"));
-        }
-        report.scale = scale;
-
         let letter_out = letter.map_or(30.0, |l| l * scale);
-        if self.normalize {
-            image = illumination::normalize_illumination(&image, (letter_out * 3.0) as u32);
-            report.steps.push("normalize".into());
-        }
+        let vertical = m.as_ref().is_some_and(|m| m.vertical);
+        let quarter: u16 = if self.orient && vertical { 270 } else { 0 };
+        let mut frame = self.frame(&gray, region, m.as_ref(), quarter, scale, letter_out);
+
+        let mut rotation = quarter;
+        let mut sample: Option<(BBox, Option<ReadScore>)> = None;
         if self.orient {
             // The lines now run across; what is left to tell is whether the page is upside down.
             // Orientation needs far less detail than reading: large letters are halved first.
-            // Latin text says so itself, through its ascenders; other scripts, and pages where the
-            // count is unclear, go to the detector.
-            let small = (letter_out >= 24.0).then(|| halve(&image));
-            let (small, small_letter) = match &small {
-                Some(s) => (s, letter_out / 2.0),
-                None => (&image, letter_out),
+            let halved = (letter_out >= 24.0).then(|| halve(&frame.image));
+            let (small, small_letter, factor) = match &halved {
+                Some(s) => (s, letter_out / 2.0, 2),
+                None => (&frame.image, letter_out, 1),
             };
-            let flip = orient.and_then(|d| {
-                let votes = d
-                    .script_has_ascenders()
-                    .then(|| upside_down(small, small_letter))
-                    .flatten();
-                votes.or_else(|| d.detect(small).map(|(r, _)| r == 180))
+            let window = ((small_letter * 2.0) as u32).max(15) | 1;
+            let letters = layout::letters(&binarize::sauvola(small, window, 0.2));
+            let latin = detector.as_ref().is_some_and(|d| d.script_has_ascenders());
+            let votes = latin.then(|| {
+                let (up, down) = layout::ascender_votes(&letters, small_letter);
+                report.ascender_votes = Some([up, down]);
+                verdict(up, down)
             });
-            let flip = flip.unwrap_or(false);
-            if flip {
-                let (rotated, map) = rotate_quarter(&image, 180);
-                image = rotated;
-                to_source = map.then(to_source);
+            let votes = votes.flatten();
+            let flip = votes.or_else(|| {
+                detector
+                    .as_mut()
+                    .and_then(|d| d.detect(small))
+                    .map(|(r, _)| r == 180)
+            });
+            let proposal = (quarter + if flip == Some(true) { 180 } else { 0 }) % 360;
+            // Upright lines with clear ascenders need no reading; anything else is read.
+            let settled = quarter == 0 && votes == Some(false);
+            let sample_box = sample_region(
+                &letters,
+                small_letter,
+                small.width(),
+                small.height(),
+                quarter != 0,
+            )
+            .map(|b| {
+                BBox::new(
+                    b.x * factor,
+                    b.y * factor,
+                    b.width * factor,
+                    b.height * factor,
+                )
+            })
+            .map(|b| clamp_box(b, frame.image.width(), frame.image.height()));
+            rotation = proposal;
+            if let (false, Some(d), Some(sb)) = (settled, detector.as_mut(), sample_box) {
+                let piece =
+                    image::imageops::crop_imm(&frame.image, sb.x, sb.y, sb.width, sb.height)
+                        .to_image();
+                let mut candidates = vec![0u16, proposal, (proposal + 180) % 360];
+                candidates.dedup();
+                candidates.sort_unstable();
+                candidates.dedup();
+                let mut scores = Vec::new();
+                for &c in &candidates {
+                    let (turned, _) = rotate_quarter(&piece, (c + 360 - quarter) % 360);
+                    if let Some(score) = d.read_sample(&turned) {
+                        scores.push(OrientationCandidate { rotation: c, score });
+                    }
+                }
+                if scores.len() == candidates.len() {
+                    let as_is = scores[0].score;
+                    let best = scores[1..]
+                        .iter()
+                        .max_by(|a, b| rank(&a.score).total_cmp(&rank(&b.score)))
+                        .copied();
+                    rotation = match best {
+                        Some(b) if clearly_better(&b.score, &as_is) => b.rotation,
+                        _ => 0,
+                    };
+                    if rotation != proposal {
+                        report.notes.push(format!(
+                            "orient: {proposal} was proposed, the sample read best at {rotation}"
+                        ));
+                    }
+                    let kept = scores
+                        .iter()
+                        .find(|c| c.rotation == rotation)
+                        .map(|c| c.score);
+                    // The sample as it will be read, in the frame of the kept orientation.
+                    sample = Some((sb, kept));
+                    report.orientation_evidence = scores;
+                } else {
+                    report
+                        .notes
+                        .push("orient: the sample could not be read; proposal kept".into());
+                }
             }
-            report.rotation = (quarter + if flip { 180 } else { 0 }) % 360;
-            report.steps.push(format!("orient:{}", report.rotation));
+            if sample.is_none() {
+                sample = sample_box.map(|b| (b, None));
+            }
+            if quarter != 0 && rotation == 0 {
+                // The lines were taken to run down the page, but it reads better as it is.
+                frame = self.frame(&gray, region, m.as_ref(), 0, scale, letter_out);
+                sample = sample.map(|(b, s)| {
+                    let t = rotate_box(b, 90, frame.image.height(), frame.image.width());
+                    (clamp_box(t, frame.image.width(), frame.image.height()), s)
+                });
+            }
+            let frame_rotation = if quarter != 0 && rotation == 0 {
+                0
+            } else {
+                quarter
+            };
+            if (rotation + 360 - frame_rotation) % 360 == 180 {
+                let (fw, fh) = frame.image.dimensions();
+                let (rotated, map) = rotate_quarter(&frame.image, 180);
+                frame.image = rotated;
+                frame.to_source = map.then(frame.to_source);
+                sample = sample.map(|(b, s)| (rotate_box(b, 180, fw, fh), s));
+            }
+            frame.steps.push(format!("orient:{rotation}"));
+        }
+        report.rotation = rotation;
+        let Frame {
+            mut image,
+            to_source,
+            deskew,
+            steps,
+            notes,
+        } = frame;
+        report.steps.extend(steps);
+        report.notes.extend(notes);
+        report.deskew = deskew;
+        report.scale = scale;
+        report.crop = crop;
+
+        if self.fallback
+            && let (Some(d), Some((sb, kept))) = (detector.as_mut(), sample)
+            && let Some(plain) = self.plain_instead(loaded, &image, &to_source, sb, kept, &mut **d)
+        {
+            let (why, plain_image) = plain;
+            match why {
+                Ok(note) => {
+                    report.notes.push(note);
+                    let (pw, ph) = plain_image.dimensions();
+                    return Prepared {
+                        image: plain_image,
+                        to_source: Transform::IDENTITY,
+                        report: Preprocessing {
+                            exif_orientation: loaded.exif_orientation,
+                            rotation: 0,
+                            deskew: 0.0,
+                            scale: 1.0,
+                            crop: None,
+                            processed_width: pw,
+                            processed_height: ph,
+                            steps: vec!["gray:luma".into(), "plain".into()],
+                            read: ReadKind::Plain,
+                            ..report
+                        },
+                    };
+                }
+                Err(note) => report.notes.push(note),
+            }
         }
         if let Some(sv) = self.binarize {
             let window = ((letter_out * sv.window) as u32).max(15) | 1;
@@ -275,6 +408,272 @@ impl Pipeline {
             report,
         }
     }
+
+    /// Crop, quarter turn, deskew, perspective and scale in one resampling, then the tone steps
+    /// (light-on-dark regions inverted, lighting flattened) where the page shows a need for them.
+    fn frame(
+        &self,
+        gray: &GrayImage,
+        region: BBox,
+        m: Option<&Measurements>,
+        quarter: u16,
+        scale: f32,
+        letter_out: f32,
+    ) -> Frame {
+        let mut steps = Vec::new();
+        let mut notes = Vec::new();
+        let base = if quarter == 270 { 90.0 } else { 0.0 };
+        let angle = m
+            .and_then(|m| {
+                if quarter == 270 {
+                    m.angle
+                } else {
+                    m.horizontal_angle
+                }
+            })
+            .unwrap_or(base);
+        let skew = match self.deskew {
+            Some(max) if (angle - base).abs() <= max && (angle - base).abs() >= 0.2 => angle - base,
+            _ => 0.0,
+        };
+        // The vanishing point was measured along the page's own line direction.
+        let same_direction = m.is_some_and(|m| (m.vertical) == (quarter == 270));
+        let vanishing = self
+            .deskew
+            .and(m.and_then(|m| m.vanishing))
+            .filter(|_| same_direction);
+        let (straighten, residual, perspective) =
+            straighten(region, f64::from(base + skew), vanishing);
+        let (mut image, to_source) = resample(gray, region, straighten, scale);
+        if self.crop && m.and_then(|m| m.text_bounds) == Some(region) {
+            steps.push("crop".into());
+        }
+        let deskew = (residual - f64::from(base)) as f32;
+        let deskew = if deskew.abs() >= 0.05 {
+            steps.push(format!("deskew:{deskew:.1}"));
+            deskew
+        } else {
+            0.0
+        };
+        if perspective {
+            steps.push("perspective".into());
+        }
+        if (scale - 1.0).abs() > 1e-3 {
+            steps.push(format!("scale:{scale:.2}"));
+        }
+        let tile = ((letter_out * 8.0) as u32).max(32);
+        if self.invert
+            && let Some(share) = illumination::invert_dark_regions(&mut image, tile)
+        {
+            steps.push(format!("invert:{:.0}%", share * 100.0));
+        }
+        if self.normalize {
+            if illumination::uneven_background(&image, tile) {
+                image = illumination::normalize_illumination(&image, (letter_out * 3.0) as u32);
+                steps.push("normalize".into());
+            } else {
+                notes.push("normalize: abstained, the paper is even and white".into());
+            }
+        }
+        Frame {
+            image,
+            to_source,
+            deskew,
+            steps,
+            notes,
+        }
+    }
+
+    /// Compares a sample of the preprocessed image with the same part of the plain image (the
+    /// page as shown, in luma gray). Returns the plain image with the reason when it reads clearly
+    /// better, or `Err` with the reason the preprocessed one is kept; `None` when nothing could
+    /// be compared.
+    fn plain_instead(
+        &self,
+        loaded: &LoadedImage,
+        image: &GrayImage,
+        to_source: &Transform,
+        sample: BBox,
+        kept: Option<ReadScore>,
+        detector: &mut dyn DetectOrientation,
+    ) -> Option<(Result<String, String>, GrayImage)> {
+        let plain = gray::to_gray(&loaded.image, GrayMode::Luma);
+        let (pw, ph) = plain.dimensions();
+        let src = to_source.map_bbox(sample, pw, ph);
+        if src.width < 8 || src.height < 8 {
+            return None;
+        }
+        let piece = clamp_box(sample, image.width(), image.height());
+        let ours = match kept {
+            Some(s) => s,
+            None => detector.read_sample(
+                &image::imageops::crop_imm(image, piece.x, piece.y, piece.width, piece.height)
+                    .to_image(),
+            )?,
+        };
+        let theirs = detector.read_sample(
+            &image::imageops::crop_imm(&plain, src.x, src.y, src.width, src.height).to_image(),
+        )?;
+        let said = |s: &ReadScore| {
+            format!(
+                "{} words, confidence {:.0}, {} in the dictionary",
+                s.words, s.confidence, s.dictionary
+            )
+        };
+        let verdict = if plain_clearly_better(&theirs, &ours) {
+            Ok(format!(
+                "read: plain, its sample read better ({} against {})",
+                said(&theirs),
+                said(&ours)
+            ))
+        } else {
+            Err(format!(
+                "read: preprocessed, its sample read as well or better ({} against plain {})",
+                said(&ours),
+                said(&theirs)
+            ))
+        };
+        Some((verdict, plain))
+    }
+}
+
+/// The most a page is enlarged: beyond it the extra pixels cost time and no accuracy.
+const MAX_ENLARGE: f32 = 2.5;
+
+/// The geometry and tone steps applied to one orientation of the page.
+struct Frame {
+    image: GrayImage,
+    to_source: Transform,
+    deskew: f32,
+    steps: Vec<String>,
+    notes: Vec<String>,
+}
+
+/// Upright, upside down or unclear, from ascender and descender votes.
+fn verdict(up: u32, down: u32) -> Option<bool> {
+    if up + down < 20 {
+        None
+    } else if up >= 2 * down {
+        Some(false)
+    } else if down >= 2 * up {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// How well a sample read: its dictionary words first, confidence to break ties.
+fn rank(s: &ReadScore) -> f32 {
+    s.dictionary as f32 * 100.0 + s.confidence
+}
+
+/// Whether a turned sample reads clearly better than the sample as it is: at least three
+/// dictionary words, more than twice as many as before (plus two), and a higher confidence.
+pub fn clearly_better(turned: &ReadScore, as_is: &ReadScore) -> bool {
+    turned.dictionary >= 3
+        && turned.dictionary >= 2 * as_is.dictionary + 2
+        && turned.confidence >= as_is.confidence + 5.0
+}
+
+/// Whether the plain image's sample reads clearly better than the preprocessed one's: more
+/// dictionary words by a clear margin, and no lower confidence; or a much higher confidence with
+/// as many dictionary words.
+fn plain_clearly_better(plain: &ReadScore, ours: &ReadScore) -> bool {
+    let more_words = plain.dictionary as f32 >= ours.dictionary as f32 * 1.2 + 2.0;
+    (more_words && plain.confidence >= ours.confidence - 2.0)
+        || (plain.dictionary >= ours.dictionary && plain.confidence >= ours.confidence + 10.0)
+}
+
+/// Letters to read in an orientation sample: across and down the lines, or on each side of the
+/// square sample of a page whose lines may run either way.
+const SAMPLE_ACROSS: f32 = 40.0;
+const SAMPLE_DOWN: f32 = 14.0;
+const SAMPLE_SQUARE: f32 = 24.0;
+
+/// The part of a page to read when checking its orientation: where the letters are densest, about
+/// 40 letters wide and 14 high (a square of 24 when `square`, so that a quarter turn reads the same
+/// pixels), within the image. `None` without letters.
+pub fn sample_region(
+    letters: &[layout::Blob],
+    letter: f32,
+    width: u32,
+    height: u32,
+    square: bool,
+) -> Option<BBox> {
+    if letters.is_empty() || width == 0 || height == 0 {
+        return None;
+    }
+    let l = letter.max(4.0);
+    let (sw, sh) = if square {
+        let side = ((SAMPLE_SQUARE * l) as u32).min(width).min(height);
+        (side, side)
+    } else {
+        (
+            ((SAMPLE_ACROSS * l) as u32).min(width),
+            ((SAMPLE_DOWN * l) as u32).min(height),
+        )
+    };
+    let (sw, sh) = (sw.max(1), sh.max(1));
+    let centres: Vec<(u32, u32)> = letters
+        .iter()
+        .map(|b| (b.bbox.x + b.bbox.width / 2, b.bbox.y + b.bbox.height / 2))
+        .collect();
+    let (stepx, stepy) = ((sw / 4).max(1), (sh / 4).max(1));
+    let mut best = (0usize, 0u32, 0u32);
+    let mut y = 0;
+    loop {
+        let mut x = 0;
+        loop {
+            let n = centres
+                .iter()
+                .filter(|&&(cx, cy)| cx >= x && cx < x + sw && cy >= y && cy < y + sh)
+                .count();
+            if n > best.0 {
+                best = (n, x, y);
+            }
+            if x + sw >= width {
+                break;
+            }
+            x = (x + stepx).min(width - sw);
+        }
+        if y + sh >= height {
+            break;
+        }
+        y = (y + stepy).min(height - sh);
+    }
+    (best.0 > 0).then(|| BBox::new(best.1, best.2, sw, sh))
+}
+
+/// A box within an image of the given size.
+fn clamp_box(b: BBox, width: u32, height: u32) -> BBox {
+    let x = b.x.min(width.saturating_sub(1));
+    let y = b.y.min(height.saturating_sub(1));
+    BBox::new(
+        x,
+        y,
+        b.width.min(width - x).max(1),
+        b.height.min(height - y).max(1),
+    )
+}
+
+/// Where a box of an image `width` x `height` lands when the image turns clockwise by 90 or 180
+/// degrees.
+fn rotate_box(b: BBox, clockwise: u16, width: u32, height: u32) -> BBox {
+    match clockwise {
+        90 => BBox::new(
+            height.saturating_sub(b.y + b.height),
+            b.x,
+            b.height,
+            b.width,
+        ),
+        180 => BBox::new(
+            width.saturating_sub(b.x + b.width),
+            height.saturating_sub(b.y + b.height),
+            b.width,
+            b.height,
+        ),
+        _ => b,
+    }
 }
 
 /// What measuring the page found, in source pixels and degrees.
@@ -284,10 +683,15 @@ pub struct Measurements {
     pub vertical: bool,
     /// The lines' direction in degrees, in `(-45, 135)`.
     pub angle: Option<f32>,
+    /// The direction of the lines taken as running across, within the skew limit of 0 degrees.
+    pub horizontal_angle: Option<f32>,
     /// Where the text lines meet when the photo was taken at a slant.
     pub vanishing: Option<(f64, f64)>,
     /// Median letter size across the lines, in source pixels.
     pub letter_size: Option<f32>,
+    /// The letter size that half of the letters' ink is in, in source pixels (see
+    /// [`layout::ink_letter_size`]).
+    pub ink_letter_size: Option<f32>,
     /// Where the text is, with a margin.
     pub text_bounds: Option<BBox>,
 }
@@ -309,11 +713,15 @@ pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
     } else {
         gray.clone()
     };
+    let mut small = small;
+    illumination::invert_dark_regions(&mut small, (sw.max(sh) / 25).max(8));
     let flat = illumination::normalize_illumination(&small, sw.max(sh) / 25);
     let letters = layout::letters(&binarize::sauvola(&flat, 31, 0.2));
     let angle = layout::line_angle(&letters, max_skew);
+    let horizontal_angle = layout::line_angle_near(&letters, 0.0, max_skew);
     let vertical = angle.is_some_and(|a| a > 45.0);
     let size = layout::letter_size(&letters, vertical);
+    let ink = layout::ink_letter_size(&letters, vertical);
     let bounds = size.and_then(|s| layout::text_bounds(&letters, s, s * 2, sw, sh));
     let vanishing = angle
         .and_then(|a| layout::vanishing_point(&layout::band_lines(&letters, a, 4, 6.0)))
@@ -322,8 +730,10 @@ pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
     Measurements {
         vertical,
         angle,
+        horizontal_angle: (letters.len() >= 10).then_some(horizontal_angle).flatten(),
         vanishing,
         letter_size: size.map(|s| s as f32 / k),
+        ink_letter_size: ink.map(|s| s as f32 / k),
         text_bounds: bounds.map(|b| {
             let (x, y) = (up(b.x).min(w - 1), up(b.y).min(h - 1));
             BBox::new(
