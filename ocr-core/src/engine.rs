@@ -389,7 +389,7 @@ impl Sampler {
                 self.0,
                 tesseract_sys::TessPageSegMode_PSM_SINGLE_BLOCK,
             );
-            let tsv = if tesseract_sys::TessBaseAPIRecognize(self.0, std::ptr::null_mut()) == 0 {
+            if tesseract_sys::TessBaseAPIRecognize(self.0, std::ptr::null_mut()) == 0 {
                 let text = tesseract_sys::TessBaseAPIGetTsvText(self.0, 0);
                 let owned =
                     (!text.is_null()).then(|| CStr::from_ptr(text).to_string_lossy().into_owned());
@@ -399,8 +399,7 @@ impl Sampler {
                 owned
             } else {
                 None
-            };
-            tsv
+            }
         };
         let words = parse_tsv(&tsv?);
         let mut score = ReadScore::default();
