@@ -420,7 +420,6 @@ fn check_pages(pages: Vec<(&'static str, &'static str, Canvas)>) -> Vec<String> 
 type PageSpec = (&'static str, &'static str, fn() -> Canvas);
 
 #[test]
-#[ignore = "fails today: no upright page is turned, but 7 of 30 turned copies (tables, a form, two columns) stay unturned; run with --ignored"]
 fn generated_pages_stay_upright_and_turn_back() {
     let pages: Vec<PageSpec> = vec![
         ("table-rules", "eng", || table("eng", true)),
@@ -470,14 +469,15 @@ fn three_line_page_upside_down_comes_back() {
     assert_eq!(page.preprocessing.rotation, 180, "{:?}", page.preprocessing);
     let c = cer(truth, &page.text());
     assert!(c <= 0.05, "CER {c}: {}", page.text());
-    // The evidence is in the page: both orientations were read, and the turn read better.
+    // The evidence is in the page: the turn was read and read well, and better than the page as
+    // shown wherever that was read too.
     let ev = &page.preprocessing.orientation_evidence;
     let at = |r: u16| ev.iter().find(|c| c.rotation == r).map(|c| c.score);
-    let (turned, as_is) = (at(180).expect("180 read"), at(0).expect("0 read"));
-    assert!(
-        turned.dictionary > as_is.dictionary && turned.confidence > as_is.confidence,
-        "{ev:?}"
-    );
+    let turned = at(180).expect("180 read");
+    assert!(ocr_core::preprocess::reads_well(&turned), "{ev:?}");
+    if let Some(as_is) = at(0) {
+        assert!(turned.confidence > as_is.confidence, "{ev:?}");
+    }
 }
 
 #[test]

@@ -1,37 +1,38 @@
 //! Adaptive binarisation: black ink on white paper, robust to uneven lighting.
 
-use image::{GrayImage, Luma};
+use image::GrayImage;
 
-use super::illumination::{integral, integral_of, rect_sum};
+use super::illumination::{integral, integral_of};
 
 /// Sauvola thresholding: a pixel is ink when it is darker than `mean * (1 + k * (sd / 128 - 1))`
 /// over a `window`-sized square around it. Returns 0 for ink and 255 for paper.
 pub fn sauvola(image: &GrayImage, window: u32, k: f32) -> GrayImage {
-    let (w, h) = image.dimensions();
-    let stride = w as usize + 1;
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let stride = w + 1;
     let sum = integral(image);
     let sq = integral_of(image, |v| u64::from(v) * u64::from(v));
-    let r = i64::from(window.max(3) / 2);
-    let mut out = GrayImage::new(w, h);
-    for y in 0..i64::from(h) {
-        let (y0, y1) = ((y - r).max(0), (y + r + 1).min(i64::from(h)));
-        for x in 0..i64::from(w) {
-            let (x0, x1) = ((x - r).max(0), (x + r + 1).min(i64::from(w)));
+    let r = (window.max(3) / 2) as usize;
+    let src = image.as_raw();
+    let mut out = vec![255u8; w * h];
+    let k = f64::from(k);
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        let (top, bottom) = (y0 * stride, y1 * stride);
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
             let n = ((x1 - x0) * (y1 - y0)) as f64;
-            let s = rect_sum(&sum, stride, x0, y0, x1, y1) as f64;
-            let s2 = rect_sum(&sq, stride, x0, y0, x1, y1) as f64;
+            let s = (sum[bottom + x1] + sum[top + x0] - sum[top + x1] - sum[bottom + x0]) as f64;
+            let s2 = (sq[bottom + x1] + sq[top + x0] - sq[top + x1] - sq[bottom + x0]) as f64;
             let mean = s / n;
             let sd = (s2 / n - mean * mean).max(0.0).sqrt();
-            let t = mean * (1.0 + f64::from(k) * (sd / 128.0 - 1.0));
-            let v = image.get_pixel(x as u32, y as u32).0[0];
-            out.put_pixel(
-                x as u32,
-                y as u32,
-                Luma([if f64::from(v) <= t { 0 } else { 255 }]),
-            );
+            let t = mean * (1.0 + k * (sd / 128.0 - 1.0));
+            if f64::from(src[y * w + x]) <= t {
+                out[y * w + x] = 0;
+            }
         }
     }
-    out
+    GrayImage::from_raw(w as u32, h as u32, out)
+        .unwrap_or_else(|| GrayImage::new(w as u32, h as u32))
 }
 
 /// Removes salt-and-pepper noise with a median filter of the given radius.
@@ -42,6 +43,7 @@ pub fn denoise(image: &GrayImage, radius: u32) -> GrayImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::Luma;
 
     #[test]
     fn ink_on_gradient_paper_is_separated() {

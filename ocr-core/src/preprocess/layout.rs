@@ -1,8 +1,7 @@
 //! Measuring a page before changing it: which way the lines run, their skew, the letter size and
 //! where the text is.
 
-use image::{GrayImage, Luma};
-use imageproc::region_labelling::{Connectivity, connected_components};
+use image::GrayImage;
 
 use crate::geometry::BBox;
 
@@ -15,35 +14,78 @@ pub struct Blob {
     pub area: u32,
 }
 
-/// Finds the ink blobs of a binary image (ink 0, paper 255).
+/// Finds the ink blobs (8-connected) of a binary image (ink 0, paper 255).
+///
+/// Works on runs of ink, row by row: each run joins the runs of the row above that touch it
+/// (diagonally too), through a union-find over runs, so the cost follows the ink, not the pixels.
 pub fn blobs(binary: &GrayImage) -> Vec<Blob> {
-    let inverted = GrayImage::from_fn(binary.width(), binary.height(), |x, y| {
-        Luma([255 - binary.get_pixel(x, y).0[0]])
-    });
-    let labels = connected_components(&inverted, Connectivity::Eight, Luma([0u8]));
-    // Per label: min x, min y, max x, max y, pixel count.
-    type Extent = (u32, u32, u32, u32, u32);
-    let mut boxes: Vec<Option<Extent>> = Vec::new();
-    for (x, y, l) in labels.enumerate_pixels() {
-        let l = l.0[0] as usize;
-        if l == 0 {
-            continue;
-        }
-        if boxes.len() <= l {
-            boxes.resize(l + 1, None);
-        }
-        let b = boxes[l].get_or_insert((x, y, x, y, 0));
-        b.0 = b.0.min(x);
-        b.1 = b.1.min(y);
-        b.2 = b.2.max(x);
-        b.3 = b.3.max(y);
-        b.4 += 1;
+    let (w, h) = (binary.width() as usize, binary.height() as usize);
+    if w == 0 || h == 0 {
+        return Vec::new();
     }
-    boxes
+    // Runs as (row, start, end exclusive); `parent` is the union-find over run indices.
+    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
+    let mut parent: Vec<u32> = Vec::new();
+    fn find(parent: &mut [u32], mut i: u32) -> u32 {
+        while parent[i as usize] != i {
+            let p = parent[i as usize];
+            parent[i as usize] = parent[p as usize];
+            i = p;
+        }
+        i
+    }
+    let mut prev = 0..0;
+    for (y, row) in binary.as_raw().chunks_exact(w).enumerate() {
+        let first = runs.len();
+        let mut x = 0;
+        while x < w {
+            if row[x] != 0 {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < w && row[x] == 0 {
+                x += 1;
+            }
+            runs.push((y as u32, start as u32, x as u32));
+            parent.push((runs.len() - 1) as u32);
+        }
+        let current = first..runs.len();
+        // Two runs touch when their spans, widened by one pixel, overlap.
+        let mut j = prev.start;
+        for i in current.clone() {
+            let (_, s, e) = runs[i];
+            while j < prev.end && runs[j].2 < s {
+                j += 1;
+            }
+            let mut k = j;
+            while k < prev.end && runs[k].1 <= e {
+                let (a, b) = (find(&mut parent, i as u32), find(&mut parent, k as u32));
+                if a != b {
+                    parent[a.max(b) as usize] = a.min(b);
+                }
+                k += 1;
+            }
+        }
+        prev = current;
+    }
+    // Per root: min x, min y, max x (exclusive), max y, pixel count.
+    type Extent = (u32, u32, u32, u32, u32);
+    let mut extents: Vec<Option<Extent>> = vec![None; runs.len()];
+    for (i, &(y, s, e)) in runs.iter().enumerate() {
+        let root = find(&mut parent, i as u32) as usize;
+        let b = extents[root].get_or_insert((s, y, e, y, 0));
+        b.0 = b.0.min(s);
+        b.1 = b.1.min(y);
+        b.2 = b.2.max(e);
+        b.3 = b.3.max(y);
+        b.4 += e - s;
+    }
+    extents
         .into_iter()
         .flatten()
         .map(|(x0, y0, x1, y1, area)| Blob {
-            bbox: BBox::new(x0, y0, x1 - x0 + 1, y1 - y0 + 1),
+            bbox: BBox::new(x0, y0, x1 - x0, y1 - y0 + 1),
             area,
         })
         .collect()
@@ -188,6 +230,14 @@ pub fn line_angle(letters: &[Blob], max_skew: f32) -> Option<f32> {
         .filter_map(|base| sharpest_angle(letters, base - max_skew, base + max_skew))
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(a, _)| a)
+}
+
+/// How much sharper the best vertical-line profile is than the best horizontal one (above 1 when
+/// the lines seem to run down the page); `None` when there are too few letters.
+pub fn vertical_strength(letters: &[Blob], max_skew: f32) -> Option<f32> {
+    let across = sharpest_angle(letters, -max_skew, max_skew)?.1;
+    let down = sharpest_angle(letters, 90.0 - max_skew, 90.0 + max_skew)?.1;
+    Some(down / across.max(f32::MIN_POSITIVE))
 }
 
 /// The direction of the text lines within `max_skew` degrees of `base` (0 for horizontal lines,
@@ -407,6 +457,7 @@ fn profile_sharpness(pts: &[(f32, f32)], deg: f32, bin: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::Luma;
 
     /// An 800x600 page of 40 8x10 "letters" per row; row `r` starts at height `start(r)` on the
     /// left and climbs `slope(r)` pixels down per pixel across.

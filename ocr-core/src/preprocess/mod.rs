@@ -9,8 +9,8 @@ pub mod binarize;
 pub mod gray;
 pub mod illumination;
 pub mod layout;
+pub mod scaling;
 
-use image::imageops::{FilterType, resize};
 use image::{GrayImage, Luma};
 use imageproc::geometric_transformations::{Border, Interpolation, warp_into_with};
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,7 @@ use crate::load::LoadedImage;
 use crate::page::{OrientationCandidate, Preprocessing, ReadKind, ReadScore};
 
 /// Long side of the copy the pipeline measures the page on.
-const ANALYSIS_SIDE: u32 = 1600;
+const ANALYSIS_SIDE: u32 = 2000;
 
 /// Something that can tell how far a page is turned: the clockwise quarter-turn (0, 90, 180, 270)
 /// that makes it upright, and how sure it is.
@@ -196,13 +196,39 @@ impl Pipeline {
         let m = needs_measure.then(|| measure(&gray, self.deskew.unwrap_or(0.0).max(2.0)));
         let letter = m.as_ref().and_then(|m| m.letter_size);
 
+        // A clean page (even, white paper: a scan or a render) is read nearly as it is: its
+        // letters are where Tesseract expects them, and every change is a risk to its layout.
+        let clean = m.as_ref().is_some_and(|m| m.even_paper);
+        if clean {
+            report.notes.push(
+                "clean page: even white paper, so no crop or perspective, and letters of 10 to 60 px kept"
+                    .into(),
+            );
+        }
         let crop = if self.crop {
-            m.as_ref().and_then(|m| m.text_bounds)
+            let bounds = m.as_ref().and_then(|m| m.text_bounds);
+            let evidence = !clean || m.as_ref().is_some_and(|m| m.surround_is_not_paper);
+            if bounds.is_some() && !evidence {
+                report
+                    .notes
+                    .push("crop: abstained, what lies around the text is paper".into());
+            }
+            bounds.filter(|_| evidence)
         } else {
             None
         };
         let region = crop.unwrap_or(BBox::new(0, 0, w, h));
-        let mut scale = match (self.letter_size, letter) {
+        let range = self.letter_size.map(|r| {
+            if clean {
+                LetterRange {
+                    min: r.min.min(CLEAN_MIN_LETTER),
+                    max: r.max.max(CLEAN_MAX_LETTER),
+                }
+            } else {
+                r
+            }
+        });
+        let mut scale = match (range, letter) {
             (Some(range), Some(size)) => {
                 // Enlarging is the costly direction: it needs the ink-weighted size to agree
                 // that the letters are small, so dots, hatching and specks cannot ask for it.
@@ -233,11 +259,49 @@ impl Pipeline {
         let letter_out = letter.map_or(30.0, |l| l * scale);
         let vertical = m.as_ref().is_some_and(|m| m.vertical);
         let quarter: u16 = if self.orient && vertical { 270 } else { 0 };
-        let mut frame = self.frame(&gray, region, m.as_ref(), quarter, scale, letter_out);
+        let spec = FrameSpec {
+            region,
+            scale,
+            letter_out,
+            clean,
+        };
+        let mut frame = self.frame(&gray, m.as_ref(), quarter, spec);
 
         let mut rotation = quarter;
         let mut sample: Option<(BBox, Option<ReadScore>)> = None;
-        if self.orient {
+        // A page taken as it is (no quarter turn, little tilt, nothing a sample must check) is
+        // settled by the ascender votes of the letters already measured, when they are clear.
+        let weak_step =
+            |s: &String| s == "perspective" || s == "normalize" || s.starts_with("invert");
+        let latin = detector.as_ref().is_some_and(|d| d.script_has_ascenders());
+        let early = (self.orient
+            && latin
+            && quarter == 0
+            && frame.deskew.abs() < 2.0
+            && scale <= 1.0
+            && !frame.steps.iter().any(weak_step))
+        .then(|| m.as_ref().and_then(|m| m.ascender_votes))
+        .flatten()
+        .and_then(|[up, down]| {
+            report.ascender_votes = Some([up, down]);
+            if verdict(up, down) == Some(false) {
+                Some(0u16)
+            } else if up + down >= 40 && down >= 3 * up {
+                Some(180)
+            } else {
+                None
+            }
+        });
+        if let Some(r) = early {
+            if r == 180 {
+                let (rotated, map) = rotate_quarter(&frame.image, 180);
+                frame.image = rotated;
+                frame.to_source = map.then(frame.to_source);
+            }
+            rotation = r;
+            frame.steps.push(format!("orient:{r}"));
+        }
+        if self.orient && early.is_none() {
             // The lines now run across; what is left to tell is whether the page is upside down.
             // Orientation needs far less detail than reading: large letters are halved first.
             let halved = (letter_out >= 24.0).then(|| halve(&frame.image));
@@ -247,7 +311,6 @@ impl Pipeline {
             };
             let window = ((small_letter * 2.0) as u32).max(15) | 1;
             let letters = layout::letters(&binarize::sauvola(small, window, 0.2));
-            let latin = detector.as_ref().is_some_and(|d| d.script_has_ascenders());
             let votes = latin.then(|| {
                 let (up, down) = layout::ascender_votes(&letters, small_letter);
                 report.ascender_votes = Some([up, down]);
@@ -262,10 +325,30 @@ impl Pipeline {
             });
             let proposal = (quarter + if flip == Some(true) { 180 } else { 0 }) % 360;
             // Upright lines with clear ascenders need no reading; anything else is read.
-            let settled = quarter == 0 && votes == Some(false);
+            // So do lines with a clear majority of descender votes: the page is upside down.
+            let strong_flip = report
+                .ascender_votes
+                .is_some_and(|[up, down]| up + down >= 40 && down >= 3 * up);
+            let settled = quarter == 0 && (votes == Some(false) || strong_flip);
+            // The sample is sized and placed by the letters that hold most of the ink, so
+            // specks, dotted rules and the grain of a picture cannot draw it.
+            let ink_small = m
+                .as_ref()
+                .and_then(|m| m.ink_letter_size)
+                .map_or(small_letter, |i| {
+                    (i * scale / factor as f32).max(small_letter)
+                });
+            let text_letters: Vec<layout::Blob> = letters
+                .iter()
+                .filter(|b| {
+                    let size = b.bbox.height.max(b.bbox.width) as f32;
+                    size >= ink_small * 0.5 && size <= ink_small * 2.5
+                })
+                .copied()
+                .collect();
             let sample_box = sample_region(
-                &letters,
-                small_letter,
+                &text_letters,
+                ink_small,
                 small.width(),
                 small.height(),
                 quarter != 0,
@@ -284,27 +367,118 @@ impl Pipeline {
                 let piece =
                     image::imageops::crop_imm(&frame.image, sb.x, sb.y, sb.width, sb.height)
                         .to_image();
-                let mut candidates = vec![0u16, proposal, (proposal + 180) % 360];
-                candidates.dedup();
-                candidates.sort_unstable();
-                candidates.dedup();
-                let mut scores = Vec::new();
-                for &c in &candidates {
+                // The proposed orientation is read first, and kept at once when it reads well;
+                // otherwise the page as shown, then the opposite of the proposal. A page whose
+                // proposal is right costs one read, a wrong proposal on an upright page two.
+                let mut read_at = |c: u16| {
                     let (turned, _) = rotate_quarter(&piece, (c + 360 - quarter) % 360);
-                    if let Some(score) = d.read_sample(&turned) {
-                        scores.push(OrientationCandidate { rotation: c, score });
+                    d.read_sample(&turned)
+                        .map(|score| OrientationCandidate { rotation: c, score })
+                };
+                // Lines that only just line up better down the page than across it (columns of
+                // a table, a narrow receipt) make a weak proposal: the page as shown goes first.
+                let weak_turn = quarter != 0
+                    && m.as_ref()
+                        .and_then(|m| m.vertical_strength)
+                        .is_none_or(|v| v < STRONG_VERTICAL);
+                let mut order = if weak_turn {
+                    vec![0, proposal, (proposal + 180) % 360]
+                } else {
+                    vec![proposal, 0, (proposal + 180) % 360]
+                };
+                order.dedup();
+                if order.len() == 3 && order[2] == order[0] {
+                    order.pop();
+                }
+                let mut scores: Vec<OrientationCandidate> = Vec::new();
+                let mut complete = true;
+                rotation = 0;
+                for c in order {
+                    let Some(read) = read_at(c) else {
+                        complete = false;
+                        break;
+                    };
+                    scores.push(read);
+                    if reads_well(&read.score) {
+                        rotation = c;
+                        break;
                     }
                 }
-                if scores.len() == candidates.len() {
-                    let as_is = scores[0].score;
-                    let best = scores[1..]
+                if complete && !scores.iter().any(|c| reads_well(&c.score)) {
+                    // No sample read well (a table's short cells, a form): a sample three times
+                    // as tall and twice as wide settles it, read at the page as shown and at the
+                    // turn whose first sample was the most confident.
+                    let wide = clamp_box(
+                        BBox::new(
+                            sb.x.saturating_sub(sb.width / 2),
+                            sb.y.saturating_sub(sb.height),
+                            sb.width * 2,
+                            sb.height * 3,
+                        ),
+                        frame.image.width(),
+                        frame.image.height(),
+                    );
+                    let best_turn = scores
                         .iter()
-                        .max_by(|a, b| rank(&a.score).total_cmp(&rank(&b.score)))
-                        .copied();
-                    rotation = match best {
-                        Some(b) if clearly_better(&b.score, &as_is) => b.rotation,
-                        _ => 0,
-                    };
+                        .filter(|c| c.rotation != 0)
+                        .max_by(|a, b| a.score.confidence.total_cmp(&b.score.confidence))
+                        .map(|c| c.rotation);
+                    if wide != sb
+                        && let Some(turn) = best_turn
+                    {
+                        let big = image::imageops::crop_imm(
+                            &frame.image,
+                            wide.x,
+                            wide.y,
+                            wide.width,
+                            wide.height,
+                        )
+                        .to_image();
+                        let mut read_big = |c: u16| {
+                            let (turned, _) = rotate_quarter(&big, (c + 360 - quarter) % 360);
+                            d.read_sample(&turned)
+                        };
+                        if let (Some(a), Some(t)) = (read_big(0), read_big(turn)) {
+                            report.notes.push(format!(
+                                "orient: no sample read well; a larger one read {} words at 0 \
+                                 (confidence {:.0}, {} in the dictionary) and {} at {turn} \
+                                 (confidence {:.0}, {} in the dictionary)",
+                                a.words,
+                                a.confidence,
+                                a.dictionary,
+                                t.words,
+                                t.confidence,
+                                t.dictionary
+                            ));
+                            scores.retain(|c| c.rotation != 0 && c.rotation != turn);
+                            scores.push(OrientationCandidate {
+                                rotation: 0,
+                                score: a,
+                            });
+                            scores.push(OrientationCandidate {
+                                rotation: turn,
+                                score: t,
+                            });
+                            rotation = if reads_well(&t) && t.confidence > a.confidence {
+                                turn
+                            } else {
+                                0
+                            };
+                        }
+                    }
+                }
+                if complete && !scores.iter().any(|c| reads_well(&c.score)) {
+                    // No orientation read well: a turn is kept only when clearly better than
+                    // the page as shown.
+                    let as_is = scores.iter().find(|c| c.rotation == 0).map(|c| c.score);
+                    rotation = scores
+                        .iter()
+                        .filter(|c| c.rotation != 0)
+                        .filter(|c| as_is.is_some_and(|a| clearly_better(&c.score, &a)))
+                        .max_by_key(|c| c.score.dictionary)
+                        .map_or(0, |c| c.rotation);
+                }
+                if complete {
                     if rotation != proposal {
                         report.notes.push(format!(
                             "orient: {proposal} was proposed, the sample read best at {rotation}"
@@ -328,7 +502,7 @@ impl Pipeline {
             }
             if quarter != 0 && rotation == 0 {
                 // The lines were taken to run down the page, but it reads better as it is.
-                frame = self.frame(&gray, region, m.as_ref(), 0, scale, letter_out);
+                frame = self.frame(&gray, m.as_ref(), 0, spec);
                 sample = sample.map(|(b, s)| {
                     let t = rotate_box(b, 90, frame.image.height(), frame.image.width());
                     (clamp_box(t, frame.image.width(), frame.image.height()), s)
@@ -362,7 +536,16 @@ impl Pipeline {
         report.scale = scale;
         report.crop = crop;
 
+        // Steps that act on evidence a page can fake (a slant from converging lines, shading,
+        // dark regions, small letters) are checked against the plain read; the others are not.
+        let weak = report.steps.iter().any(weak_step) || scale > 1.0;
+        if !weak {
+            report
+                .notes
+                .push("read: preprocessed, no step acted on weak evidence".into());
+        }
         if self.fallback
+            && weak
             && let (Some(d), Some((sb, kept))) = (detector.as_mut(), sample)
             && let Some(plain) = self.plain_instead(loaded, &image, &to_source, sb, kept, &mut **d)
         {
@@ -414,12 +597,16 @@ impl Pipeline {
     fn frame(
         &self,
         gray: &GrayImage,
-        region: BBox,
         m: Option<&Measurements>,
         quarter: u16,
-        scale: f32,
-        letter_out: f32,
+        spec: FrameSpec,
     ) -> Frame {
+        let FrameSpec {
+            region,
+            scale,
+            letter_out,
+            clean,
+        } = spec;
         let mut steps = Vec::new();
         let mut notes = Vec::new();
         let base = if quarter == 270 { 90.0 } else { 0.0 };
@@ -432,16 +619,22 @@ impl Pipeline {
                 }
             })
             .unwrap_or(base);
+        // Tesseract reads lines tilted by a fraction of a degree well; on a clean page only a
+        // clear tilt is worth a resampling.
+        let least = if clean { CLEAN_MIN_SKEW } else { 0.2 };
         let skew = match self.deskew {
-            Some(max) if (angle - base).abs() <= max && (angle - base).abs() >= 0.2 => angle - base,
+            Some(max) if (angle - base).abs() <= max && (angle - base).abs() >= least => {
+                angle - base
+            }
             _ => 0.0,
         };
-        // The vanishing point was measured along the page's own line direction.
+        // The vanishing point was measured along the page's own line direction; a scan or a
+        // render has no perspective to undo.
         let same_direction = m.is_some_and(|m| (m.vertical) == (quarter == 270));
         let vanishing = self
             .deskew
             .and(m.and_then(|m| m.vanishing))
-            .filter(|_| same_direction);
+            .filter(|_| same_direction && !clean);
         let (straighten, residual, perspective) =
             straighten(region, f64::from(base + skew), vanishing);
         let (mut image, to_source) = resample(gray, region, straighten, scale);
@@ -520,25 +713,55 @@ impl Pipeline {
                 s.words, s.confidence, s.dictionary
             )
         };
-        let verdict = if plain_clearly_better(&theirs, &ours) {
-            Ok(format!(
-                "read: plain, its sample read better ({} against {})",
-                said(&theirs),
-                said(&ours)
-            ))
-        } else {
-            Err(format!(
-                "read: preprocessed, its sample read as well or better ({} against plain {})",
-                said(&ours),
-                said(&theirs)
-            ))
-        };
+        // A sample is one part of the page: the plain read wins it only when the preprocessed
+        // sample is itself in doubt and the plain one reads well, since a photo whose plain read
+        // is right in one place is often wrong everywhere else.
+        let verdict =
+            if !reads_well(&ours) && reads_well(&theirs) && plain_clearly_better(&theirs, &ours) {
+                Ok(format!(
+                    "read: plain, its sample read better ({} against {})",
+                    said(&theirs),
+                    said(&ours)
+                ))
+            } else {
+                Err(format!(
+                    "read: preprocessed, its sample read as well or better ({} against plain {})",
+                    said(&ours),
+                    said(&theirs)
+                ))
+            };
         Some((verdict, plain))
     }
 }
 
+/// How much sharper the vertical line profile must be than the horizontal one for a quarter turn
+/// to be read before the page as shown.
+const STRONG_VERTICAL: f32 = 1.5;
+
+/// The smallest letter height, in pixels, left unscaled on a clean page.
+const CLEAN_MIN_LETTER: u32 = 10;
+
+/// The largest letter height, in pixels, left unscaled on a clean page.
+const CLEAN_MAX_LETTER: u32 = 60;
+
+/// The smallest tilt, in degrees, straightened on a clean page.
+const CLEAN_MIN_SKEW: f32 = 2.0;
+
 /// The most a page is enlarged: beyond it the extra pixels cost time and no accuracy.
 const MAX_ENLARGE: f32 = 2.5;
+
+/// What a frame of the page is cut and sized by, whichever way it is turned.
+#[derive(Debug, Clone, Copy)]
+struct FrameSpec {
+    /// The part of the source to keep.
+    region: BBox,
+    /// The scale factor.
+    scale: f32,
+    /// The letter size after scaling, in pixels.
+    letter_out: f32,
+    /// Whether the page is clean (even white paper).
+    clean: bool,
+}
 
 /// The geometry and tone steps applied to one orientation of the page.
 struct Frame {
@@ -562,17 +785,28 @@ fn verdict(up: u32, down: u32) -> Option<bool> {
     }
 }
 
-/// How well a sample read: its dictionary words first, confidence to break ties.
-fn rank(s: &ReadScore) -> f32 {
-    s.dictionary as f32 * 100.0 + s.confidence
-}
-
 /// Whether a turned sample reads clearly better than the sample as it is: at least three
-/// dictionary words, more than twice as many as before (plus two), and a higher confidence.
+/// dictionary words, and either more than twice as many as before (plus two) with a higher
+/// confidence, or more with a much higher confidence, or five or more (and more than before)
+/// with a clearly higher confidence.
 pub fn clearly_better(turned: &ReadScore, as_is: &ReadScore) -> bool {
     turned.dictionary >= 3
-        && turned.dictionary >= 2 * as_is.dictionary + 2
-        && turned.confidence >= as_is.confidence + 5.0
+        && ((turned.dictionary >= 2 * as_is.dictionary + 2
+            && turned.confidence >= as_is.confidence + 5.0)
+            || (turned.dictionary > as_is.dictionary
+                && turned.confidence >= as_is.confidence + 25.0)
+            || (turned.dictionary >= 5
+                && turned.dictionary > as_is.dictionary
+                && turned.confidence >= as_is.confidence + 10.0))
+}
+
+/// Whether a sample read is good enough to settle the orientation by itself: a confident read
+/// (mean confidence 60 or more) with at least four dictionary words, or a more confident one (65
+/// or more) of five words or more, for text the dictionary does not know (names, prices, codes).
+/// A page read at a wrong turn gives neither: its samples read at 20 to 50.
+pub fn reads_well(score: &ReadScore) -> bool {
+    (score.confidence >= 60.0 && score.dictionary >= 4)
+        || (score.confidence >= 65.0 && score.words >= 5)
 }
 
 /// Whether the plain image's sample reads clearly better than the preprocessed one's: more
@@ -586,12 +820,12 @@ fn plain_clearly_better(plain: &ReadScore, ours: &ReadScore) -> bool {
 
 /// Letters to read in an orientation sample: across and down the lines, or on each side of the
 /// square sample of a page whose lines may run either way.
-const SAMPLE_ACROSS: f32 = 40.0;
-const SAMPLE_DOWN: f32 = 14.0;
-const SAMPLE_SQUARE: f32 = 24.0;
+const SAMPLE_ACROSS: f32 = 24.0;
+const SAMPLE_DOWN: f32 = 6.0;
+const SAMPLE_SQUARE: f32 = 12.0;
 
 /// The part of a page to read when checking its orientation: where the letters are densest, about
-/// 40 letters wide and 14 high (a square of 24 when `square`, so that a quarter turn reads the same
+/// 24 letters wide and 6 high (a square of 12 when `square`, so that a quarter turn reads the same
 /// pixels), within the image. `None` without letters.
 pub fn sample_region(
     letters: &[layout::Blob],
@@ -694,27 +928,30 @@ pub struct Measurements {
     pub ink_letter_size: Option<f32>,
     /// Where the text is, with a margin.
     pub text_bounds: Option<BBox>,
+    /// How much more the letters line up down the page than across it (see
+    /// [`layout::vertical_strength`]).
+    pub vertical_strength: Option<f32>,
+    /// Ascender and descender votes of the measured letters, when the lines run across.
+    pub ascender_votes: Option<[u32; 2]>,
+    /// Whether the paper is even and near white (a scan or a render, not a photo).
+    pub even_paper: bool,
+    /// Whether what lies around the text bounds is something other than paper (a desk, a
+    /// scanner lid, a shadow): darker than the paper inside them. Only then is the page cropped.
+    pub surround_is_not_paper: bool,
 }
 
 /// Measures line direction, perspective, letter size and text bounds on a small copy of the page.
 pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
     let (w, h) = gray.dimensions();
     // A page only a little larger than the analysis size is measured as it is: shrinking it
-    // would cost more time than measuring the extra pixels.
-    let k = (ANALYSIS_SIDE as f32 / w.max(h) as f32).min(1.0);
-    let k = if k >= 0.85 { 1.0 } else { k };
-    let (sw, sh) = (
-        ((w as f32 * k) as u32).max(1),
-        ((h as f32 * k) as u32).max(1),
-    );
-    // A smooth (triangle) reduction keeps small print measurable; a box average loses it.
-    let small = if k < 1.0 {
-        resize(gray, sw, sh, FilterType::Triangle)
-    } else {
-        gray.clone()
-    };
-    let mut small = small;
+    // would cost more time than measuring the extra pixels. Larger pages are shrunk by a whole
+    // factor, averaging squares, which keeps small print measurable and costs one pass.
+    let factor = w.max(h).div_ceil(ANALYSIS_SIDE).max(1);
+    let mut small = scaling::shrink(gray, factor);
+    let (sw, sh) = small.dimensions();
+    let k = 1.0 / factor as f32;
     illumination::invert_dark_regions(&mut small, (sw.max(sh) / 25).max(8));
+    let even_paper = !illumination::uneven_background(&small, (sw.max(sh) / 25).max(8));
     let flat = illumination::normalize_illumination(&small, sw.max(sh) / 25);
     let letters = layout::letters(&binarize::sauvola(&flat, 31, 0.2));
     let angle = layout::line_angle(&letters, max_skew);
@@ -723,6 +960,11 @@ pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
     let size = layout::letter_size(&letters, vertical);
     let ink = layout::ink_letter_size(&letters, vertical);
     let bounds = size.and_then(|s| layout::text_bounds(&letters, s, s * 2, sw, sh));
+    let ascender_votes = size.filter(|_| !vertical).map(|s| {
+        let (up, down) = layout::ascender_votes(&letters, s as f32);
+        [up, down]
+    });
+    let surround_is_not_paper = bounds.is_some_and(|b| illumination::surround_is_darker(&small, b));
     let vanishing = angle
         .and_then(|a| layout::vanishing_point(&layout::band_lines(&letters, a, 4, 6.0)))
         .map(|(x, y)| (x / f64::from(k), y / f64::from(k)));
@@ -734,6 +976,12 @@ pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
         vanishing,
         letter_size: size.map(|s| s as f32 / k),
         ink_letter_size: ink.map(|s| s as f32 / k),
+        surround_is_not_paper,
+        even_paper,
+        ascender_votes,
+        vertical_strength: vertical
+            .then(|| layout::vertical_strength(&letters, max_skew))
+            .flatten(),
         text_bounds: bounds.map(|b| {
             let (x, y) = (up(b.x).min(w - 1), up(b.y).min(h - 1));
             BBox::new(
@@ -845,7 +1093,7 @@ pub fn resample(
             f64::from(sh) / f64::from(gray.height()),
         );
         (
-            resize(gray, sw, sh, FilterType::Triangle),
+            image::imageops::thumbnail(gray, sw, sh),
             to_source.then(Transform::scale(fx, fy)),
         )
     } else {
