@@ -80,9 +80,13 @@ impl OcrFlags {
 /// Arguments of `ocr-to-anki ocr`.
 #[derive(Debug, Args)]
 pub struct OcrArgs {
-    /// Image files (PNG, JPEG, TIFF, WebP, BMP, GIF).
+    /// Image files (PNG, JPEG, TIFF, WebP, BMP, GIF) or folders of them; `-` reads paths from
+    /// stdin, one per line.
     #[arg(required = true, value_name = "IMAGE")]
     images: Vec<PathBuf>,
+    /// Walk folders recursively.
+    #[arg(short, long)]
+    recursive: bool,
     #[command(flatten)]
     ocr: OcrFlags,
     /// Print each page as JSON (one object per line): blocks, lines, words with boxes and confidence.
@@ -106,14 +110,43 @@ pub fn run(args: OcrArgs, global: &crate::report::Global) -> u8 {
             return exit::USAGE;
         }
     };
+    // Folders are walked as by every other command (natural order, only regular files, so a
+    // named pipe never makes the run wait); a file named outright is read, or named as the error.
+    let mut images = Vec::new();
+    let mut stdin = std::io::stdin().lock();
+    for named in &args.images {
+        let inputs =
+            crate::inputs::collect(std::slice::from_ref(named), args.recursive, &mut stdin);
+        if !global.quiet {
+            for s in &inputs.skipped {
+                eprintln!("note: {}: skipped, {}", s.path.display(), s.reason);
+            }
+        }
+        let outright = |p: &PathBuf| p == named;
+        for t in &inputs.texts {
+            if outright(t) {
+                images.push(t.clone());
+            } else if !global.quiet {
+                eprintln!(
+                    "note: {}: skipped, a text file (ocr reads images)",
+                    t.display()
+                );
+            }
+        }
+        images.extend(inputs.images);
+    }
+    if images.is_empty() {
+        eprintln!("error: no images to read");
+        return exit::PARTIAL;
+    }
     let batch = args.ocr.batch();
 
-    let bar = progress_bar("OCR", args.images.len(), global.quiet);
+    let bar = progress_bar("OCR", images.len(), global.quiet);
     let report = |p: ocr_core::Progress<'_>| {
         bar.set_message(p.path.display().to_string());
         bar.inc(1);
     };
-    let items = match ocr_batch(&args.images, &options, &batch, &report) {
+    let items = match ocr_batch(&images, &options, &batch, &report) {
         Ok(items) => items,
         Err(e) => {
             bar.finish_and_clear();

@@ -358,6 +358,31 @@ fn case_7_special_files_are_skipped_with_a_note() {
 }
 
 #[test]
+fn case_7_ocr_walks_its_inputs_like_every_command() {
+    // `ocr` named a pipe outright and waited on it forever; it took no folders either.
+    let dir = workdir();
+    let d = dir.path();
+    mkfifo(&d.join("pipe.png"));
+    let r = run(d, &["ocr", "pipe.png"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("pipe.png: skipped"), "{}", r.stderr);
+    assert!(r.stderr.contains("no images to read"), "{}", r.stderr);
+
+    let pages = d.join("pages");
+    fs::create_dir(&pages).expect("mkdir");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/vocabulaire.png");
+    fs::copy(sample, pages.join("page.png")).expect("copy the sample");
+    mkfifo(&pages.join("pipe.jpg"));
+    fs::write(pages.join("notes.txt"), WORDS).expect("write");
+    let r = run(d, &["ocr", "pages", "--lang", "fra"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("fourchette"), "{}", r.stdout);
+    for name in ["pipe.jpg: skipped", "notes.txt: skipped"] {
+        assert!(r.stderr.contains(name), "{}", r.stderr);
+    }
+}
+
+#[test]
 fn case_17_only_images_and_txt_files_are_inputs() {
     let dir = workdir();
     let d = dir.path();
