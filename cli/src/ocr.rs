@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use ocr_core::{BatchOptions, Cache, OcrOptions, Pipeline, Psm, ocr_batch, validate_language};
+use ocr_core::{BatchOptions, Cache, OcrOptions, Pipeline, Psm, ocr_batch};
 
 use crate::exit;
 
@@ -39,7 +39,8 @@ pub struct OcrFlags {
 impl OcrFlags {
     /// The OCR settings, or a usage error (a language without its traineddata).
     pub fn options(&self) -> Result<OcrOptions, String> {
-        validate_language(&self.lang).map_err(|e| e.to_string())?;
+        ocr_core::language::check_installed(&self.lang, self.tessdata.as_deref())
+            .map_err(|e| e.to_string())?;
         Ok(OcrOptions {
             lang: self.lang.clone(),
             psm: self.psm,

@@ -98,3 +98,23 @@ fn usage_errors_exit_2() {
         ));
     cmd(cache.path()).arg("ocr").assert().code(2);
 }
+
+#[test]
+fn a_two_letter_language_names_the_code_to_use_before_any_work() {
+    let cache = tempfile::tempdir().expect("tempdir");
+    let out = cmd(cache.path())
+        .args(["ocr", "--lang", "fr"])
+        .arg(sample("vocabulaire.png"))
+        .env_remove("TESSDATA_PREFIX")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "one line, nothing from Tesseract: {err}"
+    );
+    assert!(err.contains("did you mean 'fra' (French)?"), "{err}");
+    assert!(out.stdout.is_empty());
+}

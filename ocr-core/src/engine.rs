@@ -158,7 +158,7 @@ impl Engine {
     /// Starts Tesseract for `lang` (e.g. `fra` or `eng+deu`), with tessdata from `datapath`
     /// or Tesseract's default location.
     pub fn new(lang: &str, datapath: Option<&Path>) -> Result<Engine> {
-        validate_language(lang)?;
+        crate::language::check_installed(lang, datapath)?;
         limit_openmp_threads();
         let datapath = datapath.map(|p| p.to_string_lossy().into_owned());
         let tess = Self::start(lang, datapath.as_deref())?;

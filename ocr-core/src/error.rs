@@ -69,6 +69,18 @@ pub enum OcrError {
         /// The first language code, for the install hint.
         first: String,
     },
+    /// A language's traineddata is not installed.
+    #[error("no Tesseract data for language '{code}' in {}: {hint} (installed: {installed})", folder.display())]
+    MissingLanguage {
+        /// The code given.
+        code: String,
+        /// The folder looked in.
+        folder: PathBuf,
+        /// What to type or install instead.
+        hint: String,
+        /// The languages that are installed, joined by commas.
+        installed: String,
+    },
     /// The language string is malformed.
     #[error(
         "invalid language '{0}': use Tesseract codes joined by '+', such as eng, fra or eng+deu"
@@ -105,7 +117,10 @@ impl OcrError {
             | Self::TooSmall { path, .. }
             | Self::Recognition { path, .. }
             | Self::Cancelled { path } => Some(path),
-            Self::EngineInit { .. } | Self::InvalidLanguage(_) | Self::Cache { .. } => None,
+            Self::EngineInit { .. }
+            | Self::InvalidLanguage(_)
+            | Self::MissingLanguage { .. }
+            | Self::Cache { .. } => None,
         }
     }
 }

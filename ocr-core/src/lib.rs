@@ -20,6 +20,7 @@ pub mod engine;
 pub mod error;
 pub mod geometry;
 pub mod inputs;
+pub mod language;
 pub mod load;
 pub mod metrics;
 pub mod page;
