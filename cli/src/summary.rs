@@ -90,6 +90,13 @@ impl Summary {
                 self.seconds.cards
             );
         }
+        if r.no_list > 0 {
+            out += &format!(
+                "no vocabulary list found on {} page{}\n",
+                r.no_list,
+                if r.no_list == 1 { "" } else { "s" }
+            );
+        }
         if let Some(output) = &self.output {
             let notes = self
                 .notes

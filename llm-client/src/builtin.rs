@@ -1,10 +1,16 @@
 //! Cards without a model: vocabulary lists, two-column tables, `Q:`/`A:` lines and glossary
 //! entries read straight off the page, so the tool works offline and on a fresh machine.
 //!
-//! A line is taken as a pair when it splits once on a separator (` = `, ` - `, ` – `, ` — `,
-//! `: `, ` | `, or a wide gap between two columns) and at least one other line of the same
-//! document splits on the same separator: a lone `Title: subtitle` is a heading, not a list.
-//! Every card quotes the line it comes from, so it is grounded by construction.
+//! Precision comes first: a card is made only from a line that looks like a pair. It splits once
+//! on a separator (` = `, ` - `, ` – `, ` — `, `: `, ` | `, or a wide gap between two columns);
+//! both sides have letters and are mostly letters, neither is a number, a one-letter fragment or
+//! OCR debris (stray brackets, bars, braces), and the meaning is not a further column. The same
+//! separator must be used on at least one other such line close by (at most two other lines
+//! between them), such lines must make up more than half of the lines of their run, and a term
+//! is not a numbered label (`Exercice 1`): a lone
+//! `Title: subtitle` is a heading, and a worksheet's scattered dashes are not a list. A page with
+//! none is counted in the report (`no_list`) instead of guessed at. Every card quotes the line it
+//! comes from, so it is grounded by construction.
 
 use async_trait::async_trait;
 
@@ -47,7 +53,11 @@ pub fn cards_of(doc: &Document, options: &CardOptions) -> Generation {
         ..Report::default()
     };
     let mut validator = Validator::new(doc, options);
-    let cards = extract(&doc.text, &options.kinds)
+    let found = extract(&doc.text, &options.kinds);
+    if found.is_empty() {
+        report.no_list = 1;
+    }
+    let cards = found
         .into_iter()
         .filter_map(|c| validator.check(c, &mut report))
         .collect();
@@ -109,7 +119,11 @@ fn answer_of(line: &str) -> Option<&str> {
 
 /// Leading list markers: bullets, numbers, letters.
 fn strip_bullet(s: &str) -> &str {
-    let t = s.trim_start_matches(['•', '·', '*', '▪', '-', '–', '—', ' ']);
+    // Bullets as drawn, and as OCR often reads them (`+`, `°`, `»`).
+    let t = s.trim_start_matches([
+        '•', '·', '*', '▪', '-', '–', '—', '+', '°', '»', '>', '◦', '○', '■', '□', '✓', '✔', '→',
+        ' ',
+    ]);
     let digits = t.chars().take_while(char::is_ascii_digit).count();
     let t = if digits > 0 && t[digits..].starts_with(['.', ')']) {
         &t[digits + 1..]
@@ -123,12 +137,74 @@ fn split_pair(line: &str) -> Option<(usize, &str, &str)> {
     SEPARATORS.iter().enumerate().find_map(|(i, sep)| {
         let (a, b) = line.split_once(sep)?;
         let (a, b) = (strip_bullet(a), b.trim().trim_end_matches([',', ';']));
-        let term_ok = !a.is_empty()
-            && a.chars().count() <= MAX_TERM_CHARS
-            && a.split_whitespace().count() <= 8
-            && a.chars().any(char::is_alphanumeric);
-        (term_ok && b.chars().any(char::is_alphanumeric)).then_some((i, a, b))
+        let term_ok = a.chars().count() <= MAX_TERM_CHARS && a.split_whitespace().count() <= 8;
+        // A meaning with a further column gap is a row of a table of three or more columns.
+        (term_ok && side_ok(a) && side_ok(b) && !is_label(a) && !b.contains('\t'))
+            .then_some((i, a, b))
     })
+}
+
+/// Characters that OCR makes of rules, boxes and pictures, and that a word list does not hold.
+const DEBRIS: &[char] = &[
+    '[', ']', '{', '}', '|', '\\', '_', '~', '^', '<', '>', '@', '#', '%', '*', '¢', '©', '®', '§',
+    '¥', '£', '€', '$', '«', '»', '=', '+', '\t',
+];
+
+/// Whether one side of a pair reads as words: two letters or more, letters making up at least
+/// 60% of what is not a space or ordinary punctuation, no OCR debris, brackets that close.
+pub fn side_ok(side: &str) -> bool {
+    let letters = side.chars().filter(|c| c.is_alphabetic()).count();
+    let counted = side
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"'’-.,;:!?()/\"".contains(*c))
+        .count();
+    let opens = side.matches('(').count();
+    let closes = side.matches(')').count();
+    letters >= 2 && letters * 10 >= counted * 6 && !side.contains(DEBRIS) && opens == closes
+}
+
+/// Whether a term is a label with a number (`Exercice 1`, `Question 3:`, `Partie II`): up to
+/// three words, the last a number or a Roman numeral.
+fn is_label(term: &str) -> bool {
+    let words: Vec<&str> = term.split_whitespace().collect();
+    let Some(last) = words.last() else {
+        return false;
+    };
+    let last = last.trim_end_matches(['.', ')', ':']);
+    words.len() <= 3
+        && words.len() >= 2
+        && !last.is_empty()
+        && (last.chars().all(|c| c.is_ascii_digit()) || last.chars().all(|c| "IVXL".contains(c)))
+}
+
+/// The pair lines that belong to a list: for each separator, runs of lines using it with at most
+/// two other lines between neighbours; a run counts when it has two lines or more and they are
+/// more than half of the run's non-empty lines.
+fn listed(pairs: &[(usize, usize, &str, &str)], lines: &[&str]) -> Vec<bool> {
+    let mut keep = vec![false; pairs.len()];
+    for sep in 0..SEPARATORS.len() {
+        let idx: Vec<usize> = (0..pairs.len()).filter(|&k| pairs[k].1 == sep).collect();
+        let mut start = 0;
+        while start < idx.len() {
+            let mut end = start;
+            while end + 1 < idx.len() {
+                let (a, b) = (pairs[idx[end]].0, pairs[idx[end + 1]].0);
+                let between = lines[a + 1..b].iter().filter(|l| !l.is_empty()).count();
+                if between > 2 {
+                    break;
+                }
+                end += 1;
+            }
+            let members = end - start + 1;
+            let (first, last) = (pairs[idx[start]].0, pairs[idx[end]].0);
+            let spanned = lines[first..=last].iter().filter(|l| !l.is_empty()).count();
+            if members >= 2 && members * 2 > spanned {
+                idx[start..=end].iter().for_each(|&k| keep[k] = true);
+            }
+            start = end + 1;
+        }
+    }
+    keep
 }
 
 /// Reads the cards off a text.
@@ -179,8 +255,9 @@ pub fn extract(text: &str, kinds: &[KindWanted]) -> Vec<ModelCard> {
         .filter(|(n, _)| !used[*n])
         .filter_map(|(n, l)| split_pair(l).map(|(sep, a, b)| (n, sep, a, b)))
         .collect();
-    for &(n, sep, term, meaning) in &pairs {
-        if pairs.iter().filter(|p| p.1 == sep).count() < 2 {
+    let keep = listed(&pairs, &lines);
+    for (&(n, _, term, meaning), keep) in pairs.iter().zip(keep) {
+        if !keep {
             continue;
         }
         if let Some(card) = pair_card(term, meaning, lines[n], kinds) {

@@ -73,6 +73,9 @@ pub struct Report {
     pub requests: usize,
     /// Pieces split again because the model's answer was cut off.
     pub resplits: usize,
+    /// Pages where the builtin reader found no list, question-and-answer lines or glossary.
+    #[serde(default)]
+    pub no_list: usize,
 }
 
 impl Report {
@@ -98,6 +101,7 @@ impl Report {
         self.cached += other.cached;
         self.requests += other.requests;
         self.resplits += other.resplits;
+        self.no_list += other.no_list;
     }
 }
 

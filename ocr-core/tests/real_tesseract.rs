@@ -229,8 +229,13 @@ fn missing_language_is_one_clear_error() {
         &|_| {},
     )
     .expect_err("no such language");
-    assert!(matches!(err, OcrError::EngineInit { .. }));
+    // Found before Tesseract starts: no Tesseract noise, the install hint and what is installed.
+    assert!(matches!(err, OcrError::MissingLanguage { .. }), "{err:?}");
     assert!(err.to_string().contains("tesseract-ocr-qqq"), "{err}");
+    assert!(
+        err.to_string().contains("fra"),
+        "lists the installed languages: {err}"
+    );
 }
 
 #[test]
