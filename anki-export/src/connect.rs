@@ -241,15 +241,11 @@ impl AnkiConnect {
         self.check().await?;
         self.check_note_types(&notes.notes).await?;
 
-        // Which notes Anki has, found by their tag anywhere in the collection.
+        // Which notes Anki has, found by their tag: first all of this tool's notes in the deck,
+        // in one search (a re-push of an unchanged deck needs no other), then the rest anywhere
+        // in the collection, a batch of tags at a time (each tag term is a scan of its own).
         let mut found: HashMap<String, NoteInfo> = HashMap::new();
-        for chunk in notes.notes.chunks(batch) {
-            let query = chunk
-                .iter()
-                .map(|n| format!("tag:{}", identity::id_tag(&n.guid)))
-                .collect::<Vec<_>>()
-                .join(" OR ");
-            let infos: Vec<NoteInfo> = self.call("notesInfo", json!({ "query": query })).await?;
+        let remember = |found: &mut HashMap<String, NoteInfo>, infos: Vec<NoteInfo>| {
             for info in infos {
                 if let Some(tag) = info
                     .tags
@@ -259,6 +255,30 @@ impl AnkiConnect {
                     found.insert(tag.to_lowercase(), info);
                 }
             }
+        };
+        let decks: Vec<String> = self.call("deckNames", json!({})).await?;
+        if decks.contains(&deck.name) {
+            let query = format!(
+                "\"deck:{}\" tag:{}*",
+                search_escape(&deck.name),
+                identity::ID_TAG_PREFIX
+            );
+            let infos: Vec<NoteInfo> = self.call("notesInfo", json!({ "query": query })).await?;
+            remember(&mut found, infos);
+        }
+        let elsewhere_wanted: Vec<&Note> = notes
+            .notes
+            .iter()
+            .filter(|n| !found.contains_key(&identity::id_tag(&n.guid)))
+            .collect();
+        for chunk in elsewhere_wanted.chunks(batch) {
+            let query = chunk
+                .iter()
+                .map(|n| format!("tag:{}", identity::id_tag(&n.guid)))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let infos: Vec<NoteInfo> = self.call("notesInfo", json!({ "query": query })).await?;
+            remember(&mut found, infos);
         }
 
         // The rest: Anki may have them without the tag, by their first field in this deck.
@@ -276,7 +296,6 @@ impl AnkiConnect {
             }
         }
         let mut adopted = claimed;
-        let decks: Vec<String> = self.call("deckNames", json!({})).await?;
         if !decks.contains(&deck.name) {
             // A deck Anki does not have holds none of these notes.
             plans.extend(fresh.drain(..).map(|n| (n.index, Plan::Add(n))));
