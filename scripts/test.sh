@@ -65,4 +65,4 @@ export OCR_TO_ANKI_TEST_KEYRING=1
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo test --workspace --locked
+cargo test --workspace --locked --no-fail-fast

@@ -61,7 +61,7 @@ impl OcrFlags {
         } else {
             self.cache_dir
                 .clone()
-                .or_else(|| Cache::default_root().map(|r| r.join("ocr")))
+                .or_else(|| Cache::folder(ocr_core::CacheKind::Pages))
                 .and_then(|dir| match Cache::open(&dir) {
                     Ok(c) => Some(c),
                     Err(e) => {

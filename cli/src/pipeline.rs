@@ -184,9 +184,7 @@ impl CardFlags {
 
 /// The folder of cached model answers, unless it cannot be opened.
 pub fn answer_cache_dir() -> Option<PathBuf> {
-    std::env::var_os("OCR_TO_ANKI_LLM_CACHE_DIR")
-        .map(PathBuf::from)
-        .or_else(|| ocr_core::Cache::default_root().map(|r| r.join("llm")))
+    ocr_core::Cache::folder(ocr_core::CacheKind::Answers)
 }
 
 fn answer_cache() -> Option<ResponseCache> {

@@ -148,14 +148,14 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime, String> {
         .map_err(Clone::clone)
 }
 
-/// The folder of cached OCR pages, shared with the CLI.
+/// The cache of OCR pages, shared with the CLI (and moved by the same environment variable).
 pub fn ocr_cache() -> Option<Cache> {
-    Cache::open(Cache::default_root()?.join("ocr")).ok()
+    Cache::open(Cache::folder(ocr_core::CacheKind::Pages)?).ok()
 }
 
-/// The folder of cached model answers, shared with the CLI.
+/// The cache of model answers, shared with the CLI (and moved by the same environment variable).
 pub fn answer_cache() -> Option<ResponseCache> {
-    ResponseCache::open(Cache::default_root()?.join("llm")).ok()
+    ResponseCache::open(Cache::folder(ocr_core::CacheKind::Answers)?).ok()
 }
 
 /// Decodes each file for showing, one after another.

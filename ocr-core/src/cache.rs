@@ -195,6 +195,15 @@ impl Cache {
         })
     }
 
+    /// The folder one of ocr-to-anki's caches lives in: its environment variable when set,
+    /// else its own folder in [`Cache::default_root`]. Every frontend finds its caches here.
+    pub fn folder(kind: CacheKind) -> Option<PathBuf> {
+        std::env::var_os(kind.env_var())
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| Some(Self::default_root()?.join(kind.name())))
+    }
+
     /// The folder ocr-to-anki keeps its caches in, shared by every frontend:
     /// `$XDG_CACHE_HOME/ocr-to-anki`, else `~/.cache/ocr-to-anki`.
     pub fn default_root() -> Option<PathBuf> {
@@ -242,6 +251,33 @@ impl Cache {
     /// Removes every cached page; returns how many files were removed.
     pub fn clear(&self) -> Result<usize> {
         self.store.clear()
+    }
+}
+
+/// The caches ocr-to-anki keeps, each in a folder of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheKind {
+    /// Recognised pages.
+    Pages,
+    /// Model answers.
+    Answers,
+}
+
+impl CacheKind {
+    /// The environment variable that moves this cache's folder.
+    pub fn env_var(self) -> &'static str {
+        match self {
+            Self::Pages => "OCR_TO_ANKI_CACHE_DIR",
+            Self::Answers => "OCR_TO_ANKI_LLM_CACHE_DIR",
+        }
+    }
+
+    /// Its folder's name under the cache root.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pages => "ocr",
+            Self::Answers => "llm",
+        }
     }
 }
 

@@ -28,7 +28,7 @@ pub mod preprocess;
 pub mod recognize;
 
 pub use batch::{BatchItem, BatchOptions, Progress, ocr_batch, pages_of};
-pub use cache::{Cache, CacheStats, Store};
+pub use cache::{Cache, CacheKind, CacheStats, Store};
 pub use engine::{Engine, Psm, validate_language};
 pub use error::{OcrError, Result};
 pub use geometry::{BBox, Transform};
