@@ -142,6 +142,8 @@ pub fn run(args: OcrArgs, global: &crate::report::Global) -> u8 {
     }
     let batch = args.ocr.batch();
 
+    // The bar counts pages: a multi-page TIFF is as many steps as it has pages.
+    let images = ocr_core::pages_of(&images);
     let bar = progress_bar("OCR", images.len(), global.quiet);
     let report = |p: ocr_core::Progress<'_>| {
         bar.set_message(p.path.display().to_string());

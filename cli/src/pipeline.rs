@@ -250,7 +250,9 @@ pub fn make_deck(
 
     // Images through OCR, text files as they are, all in input order.
     let started = Instant::now();
-    let bar = progress_bar("OCR", inputs.images.len(), quiet);
+    // The bar counts pages: a multi-page TIFF is as many steps as it has pages.
+    let pages = ocr_core::pages_of(&inputs.images);
+    let bar = progress_bar("OCR", pages.len(), quiet);
     let report = |p: ocr_core::Progress<'_>| {
         tracing::info!(
             "{}: {}{}",
@@ -263,7 +265,7 @@ pub fn make_deck(
     };
     let mut batch = ocr.batch();
     batch.cancel = Some(Arc::clone(cancel));
-    let items = ocr_batch(&inputs.images, &ocr_options, &batch, &report).map_err(|e| {
+    let items = ocr_batch(&pages, &ocr_options, &batch, &report).map_err(|e| {
         bar.finish_and_clear();
         e.to_string()
     })?;

@@ -118,3 +118,24 @@ fn a_two_letter_language_names_the_code_to_use_before_any_work() {
     assert!(err.contains("did you mean 'fra' (French)?"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn every_page_of_a_multi_page_tiff_is_read_and_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tif = dir.path().join("scan.tif");
+    let page = sample("vocabulaire.png");
+    let made = std::process::Command::new("convert")
+        .args([&page, &page, &page])
+        .arg(&tif)
+        .status()
+        .expect("ImageMagick's convert runs");
+    assert!(made.success());
+    cmd(&dir.path().join("cache"))
+        .args(["ocr", "--lang", "fra"])
+        .arg(&tif)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("scan.tif#1 <=="))
+        .stdout(predicate::str::contains("scan.tif#3 <=="))
+        .stdout(predicate::str::contains("la fourchette - the fork").count(3));
+}
