@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 pub use ocr_core::Inputs;
-use ocr_core::{InputOptions, collect_inputs};
+use ocr_core::{InputOptions, Skipped, collect_inputs};
 
 /// Collects the inputs (see [`collect_inputs`]), reading `-` as one path per line of `stdin`.
 pub fn collect(paths: &[PathBuf], recursive: bool, stdin: &mut dyn BufRead) -> Inputs {
@@ -25,6 +25,13 @@ pub fn collect(paths: &[PathBuf], recursive: bool, stdin: &mut dyn BufRead) -> I
         }
     }
     collect_inputs(&named, &InputOptions { recursive })
+}
+
+/// Says on stderr which inputs were passed over, and why.
+pub fn note_skipped(skipped: &[Skipped]) {
+    for s in skipped {
+        eprintln!("note: {}: skipped, {}", s.path.display(), s.reason);
+    }
 }
 
 #[cfg(test)]

@@ -119,9 +119,7 @@ pub fn run(args: OcrArgs, global: &crate::report::Global) -> u8 {
         let inputs =
             crate::inputs::collect(std::slice::from_ref(named), args.recursive, &mut stdin);
         if !global.quiet {
-            for s in &inputs.skipped {
-                eprintln!("note: {}: skipped, {}", s.path.display(), s.reason);
-            }
+            crate::inputs::note_skipped(&inputs.skipped);
         }
         let outright = |p: &PathBuf| p == named;
         for t in &inputs.texts {

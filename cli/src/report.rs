@@ -84,9 +84,7 @@ pub fn finish(
     } = outcome;
     summary.skipped = inputs.skipped.len();
     if !global.quiet {
-        for s in &inputs.skipped {
-            eprintln!("note: {}: skipped, {}", s.path.display(), s.reason);
-        }
+        inputs::note_skipped(&inputs.skipped);
     }
     let not_written = format!("{} not written", output.display());
     let mut code = if failed > 0 { exit::PARTIAL } else { exit::OK };

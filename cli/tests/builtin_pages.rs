@@ -159,6 +159,17 @@ fn render(sheet: &Sheet, path: &Path) {
     );
 }
 
+/// The binary, run in `dir` with its own caches and no settings from the environment.
+fn cli(dir: &Path) -> Command {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("ocr-to-anki"));
+    c.current_dir(dir)
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .env_remove("OCR_TO_ANKI_CACHE_DIR")
+        .env_remove("OCR_TO_ANKI_BACKEND")
+        .env_remove("OCR_TO_ANKI_LANG");
+    c
+}
+
 /// Whether a card side is the expected text, allowing an OCR slip (CER at most 0.1).
 fn close(got: &str, want: &str) -> bool {
     cer(want, got.trim()) <= 0.1
@@ -173,12 +184,7 @@ fn every_pair_of_a_photographed_vocabulary_page_and_nothing_else() {
         let page = dir.path().join(format!("{}.png", sheet.name));
         render(sheet, &page);
         let out_file = dir.path().join(format!("{}.cards.json", sheet.name));
-        let out = Command::new(assert_cmd::cargo::cargo_bin("ocr-to-anki"))
-            .current_dir(dir.path())
-            .env("XDG_CACHE_HOME", dir.path().join("cache"))
-            .env_remove("OCR_TO_ANKI_CACHE_DIR")
-            .env_remove("OCR_TO_ANKI_BACKEND")
-            .env_remove("OCR_TO_ANKI_LANG")
+        let out = cli(dir.path())
             .args(["-q", "cards", "--backend", "builtin", "--kinds", "reversed"])
             .args(["--lang", sheet.lang, "-o"])
             .arg(&out_file)
@@ -242,10 +248,7 @@ fn a_page_that_is_no_list_gives_no_card_and_says_so() {
          manger      un livre\nlire      une pomme\n",
     )
     .expect("write");
-    let out = Command::new(assert_cmd::cargo::cargo_bin("ocr-to-anki"))
-        .current_dir(dir.path())
-        .env("XDG_CACHE_HOME", dir.path().join("cache"))
-        .env_remove("OCR_TO_ANKI_BACKEND")
+    let out = cli(dir.path())
         .args([
             "cards",
             "--backend",

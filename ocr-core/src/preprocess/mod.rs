@@ -286,7 +286,7 @@ impl Pipeline {
             report.ascender_votes = Some([up, down]);
             if verdict(up, down) == Some(false) {
                 Some(0u16)
-            } else if up + down >= 40 && down >= 3 * up {
+            } else if clearly_upside_down(up, down) {
                 Some(180)
             } else {
                 None
@@ -328,7 +328,7 @@ impl Pipeline {
             // So do lines with a clear majority of descender votes: the page is upside down.
             let strong_flip = report
                 .ascender_votes
-                .is_some_and(|[up, down]| up + down >= 40 && down >= 3 * up);
+                .is_some_and(|[up, down]| clearly_upside_down(up, down));
             let settled = quarter == 0 && (votes == Some(false) || strong_flip);
             // The sample is sized and placed by the letters that hold most of the ink, so
             // specks, dotted rules and the grain of a picture cannot draw it.
@@ -371,8 +371,7 @@ impl Pipeline {
                 // otherwise the page as shown, then the opposite of the proposal. A page whose
                 // proposal is right costs one read, a wrong proposal on an upright page two.
                 let mut read_at = |c: u16| {
-                    let (turned, _) = rotate_quarter(&piece, (c + 360 - quarter) % 360);
-                    d.read_sample(&turned)
+                    read_turned(&mut **d, &piece, quarter, c)
                         .map(|score| OrientationCandidate { rotation: c, score })
                 };
                 // Lines that only just line up better down the page than across it (columns of
@@ -434,10 +433,7 @@ impl Pipeline {
                             wide.height,
                         )
                         .to_image();
-                        let mut read_big = |c: u16| {
-                            let (turned, _) = rotate_quarter(&big, (c + 360 - quarter) % 360);
-                            d.read_sample(&turned)
-                        };
+                        let mut read_big = |c: u16| read_turned(&mut **d, &big, quarter, c);
                         if let (Some(a), Some(t)) = (read_big(0), read_big(turn)) {
                             report.notes.push(format!(
                                 "orient: no sample read well; a larger one read {} words at 0 \
@@ -770,6 +766,24 @@ struct Frame {
     deskew: f32,
     steps: Vec<String>,
     notes: Vec<String>,
+}
+
+/// Whether the descender votes settle a page as upside down with no read: at least 40 votes,
+/// three times as many descenders as ascenders.
+fn clearly_upside_down(up: u32, down: u32) -> bool {
+    up + down >= 40 && down >= 3 * up
+}
+
+/// Reads a sample cut from a frame turned `quarter` degrees, as the page would read turned
+/// `rotation` degrees from how it was shown.
+fn read_turned(
+    detector: &mut dyn DetectOrientation,
+    sample: &GrayImage,
+    quarter: u16,
+    rotation: u16,
+) -> Option<ReadScore> {
+    let (turned, _) = rotate_quarter(sample, (rotation + 360 - quarter) % 360);
+    detector.read_sample(&turned)
 }
 
 /// Upright, upside down or unclear, from ascender and descender votes.
@@ -1113,26 +1127,18 @@ pub fn resample(
     (out, to_source)
 }
 
-/// Halves both sides, averaging each 2x2 square.
+/// Halves both sides, averaging each 2x2 square (an odd last row or column is dropped).
 pub fn halve(image: &GrayImage) -> GrayImage {
     if image.width() < 2 || image.height() < 2 {
         return image.clone();
     }
     let (w, h) = (image.width() / 2, image.height() / 2);
-    let src = image.as_raw();
-    let stride = image.width() as usize;
-    let mut out = GrayImage::new(w, h);
-    for (y, row) in out.as_mut().chunks_exact_mut(w as usize).enumerate() {
-        let (r0, r1) = (2 * y * stride, (2 * y + 1) * stride);
-        for (x, o) in row.iter_mut().enumerate() {
-            let sum = u16::from(src[r0 + 2 * x])
-                + u16::from(src[r0 + 2 * x + 1])
-                + u16::from(src[r1 + 2 * x])
-                + u16::from(src[r1 + 2 * x + 1]);
-            *o = ((sum + 2) / 4) as u8;
-        }
+    let halved = scaling::shrink(image, 2);
+    if halved.dimensions() == (w, h) {
+        halved
+    } else {
+        image::imageops::crop_imm(&halved, 0, 0, w, h).to_image()
     }
-    out
 }
 
 /// Turns an image clockwise by 90, 180 or 270 degrees; returns it with the map from its pixels
