@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! cargo run --release -p ocr-core --example eval -- [GT_DIR ...] [--only KIND] [--ids a,b]
-//!     [--save DIR] [--tsv FILE] [--letters MIN-MAX] [--no-orient]
+//!     [--save DIR (text, steps and prepared image per page)] [--tsv FILE] [--letters MIN-MAX]
+//!     [--no-orient] [--no-invert] [--no-normalize] [--no-crop]
 //! ```
 //! Each `GT_DIR` (default `../shared/ocr-gt`) holds a `manifest.tsv` (`id`, `image`, `gt`, `lang`,
 //! `kind`, `gt_kind`, ...). Plain Tesseract is the image as shown (EXIF orientation applied) in
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use ocr_core::metrics::{cer, normalize, wer};
-use ocr_core::{Engine, OcrOptions, Page, Pipeline, Psm, recognize_bytes};
+use ocr_core::{Engine, OcrOptions, Page, Pipeline, Psm, prepare_path, recognize_bytes};
 
 struct Row {
     set: String,
@@ -99,6 +100,9 @@ fn main() {
                 }
             }
             "--no-orient" => pipeline.orient = false,
+            "--no-invert" => pipeline.invert = false,
+            "--no-normalize" => pipeline.normalize = false,
+            "--no-crop" => pipeline.crop = false,
             _ => dirs.push(PathBuf::from(a)),
         }
     }
@@ -200,6 +204,10 @@ fn main() {
             }
             let json = serde_json::to_string_pretty(&pipe_page.preprocessing).unwrap_or_default();
             let _ = std::fs::write(dir.join(format!("{}.json", row.id)), json);
+            // The image as Tesseract was given it, prepared again outside the timed runs.
+            if let Ok((_, prepared)) = prepare_path(&row.image, &pipe_opts) {
+                let _ = prepared.image.save(dir.join(format!("{}.png", row.id)));
+            }
         }
         let mut flags = Vec::new();
         if result.loss() > 0.02 {

@@ -317,13 +317,10 @@ impl Pipeline {
                 verdict(up, down)
             });
             let votes = votes.flatten();
-            let flip = votes.or_else(|| {
-                detector
-                    .as_mut()
-                    .and_then(|d| d.detect(small))
-                    .map(|(r, _)| r == 180)
-            });
-            let proposal = (quarter + if flip == Some(true) { 180 } else { 0 }) % 360;
+            // Without clear votes the page is proposed as it lies and the sample reads decide;
+            // OSD (a whole-page pass that costs as much as reading the page) is asked only when
+            // no sample can be read.
+            let proposal = (quarter + if votes == Some(true) { 180 } else { 0 }) % 360;
             // Upright lines with clear ascenders need no reading; anything else is read.
             // So do lines with a clear majority of descender votes: the page is upside down.
             let strong_flip = report
@@ -492,6 +489,17 @@ impl Pipeline {
                         .notes
                         .push("orient: the sample could not be read; proposal kept".into());
                 }
+            }
+            if report.orientation_evidence.is_empty()
+                && !settled
+                && votes.is_none()
+                && let Some((r, _)) = detector.as_mut().and_then(|d| d.detect(small))
+            {
+                // Nothing was read: OSD's flip is the only evidence left.
+                rotation = (quarter + if r == 180 { 180 } else { 0 }) % 360;
+                report.notes.push(format!(
+                    "orient: no sample read; OSD proposed {r}, kept {rotation}"
+                ));
             }
             if sample.is_none() {
                 sample = sample_box.map(|b| (b, None));
