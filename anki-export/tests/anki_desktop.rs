@@ -243,6 +243,23 @@ async fn a_second_push_adds_nothing_and_uploads_nothing() {
     );
     assert!(second.problems.is_empty(), "{:?}", second.problems);
     assert_eq!(notes_in(&a, &name, &deck.cards).await.len(), 3);
+
+    // A corrected back on a card with an image: the note is updated, and its image, which
+    // Anki has (same name, same content), is not sent again.
+    let mut cards = deck.cards.clone();
+    cards[0] = Card::basic("q1", "a1, corrected").with_source("p.png", None);
+    let fixed = Deck::new(&name, cards).expect("deck");
+    let third = push(&a, &fixed, dir.path()).await;
+    assert_eq!(
+        (
+            third.notes,
+            third.updated,
+            third.already_in_anki,
+            third.media
+        ),
+        (0, 1, 2, 0)
+    );
+    assert!(third.problems.is_empty(), "{:?}", third.problems);
 }
 
 #[tokio::test]

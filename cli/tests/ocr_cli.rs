@@ -74,6 +74,26 @@ fn bad_files_are_named_and_the_rest_still_print() {
 }
 
 #[test]
+fn a_photo_cut_short_is_an_error_by_name_not_part_of_a_page() {
+    // Issue 14, case 5: a JPEG that ends at 60% of its bytes decodes to the top of the page.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let whole = std::fs::read(sample("vocabulaire-photo.jpg")).expect("sample");
+    let cut = dir.path().join("cut.jpg");
+    std::fs::write(&cut, &whole[..whole.len() * 6 / 10]).expect("write");
+    cmd(&dir.path().join("cache"))
+        .args(["ocr", "--lang", "fra"])
+        .arg(&cut)
+        .arg(sample("vocabulaire.png"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("le couteau - the knife"))
+        .stderr(predicate::str::contains(
+            "cut.jpg: corrupt or truncated image",
+        ))
+        .stderr(predicate::str::contains("1 of 2 images failed"));
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let cache = tempfile::tempdir().expect("tempdir");
     cmd(cache.path())

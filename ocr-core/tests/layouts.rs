@@ -481,6 +481,60 @@ fn three_line_page_upside_down_comes_back() {
 }
 
 #[test]
+fn short_vocabulary_lists_upside_down_come_back() {
+    // Issue 14, case 16 again: an English-French list has too few English words for the
+    // dictionary, and Tesseract reads its round sans letters upside down with confidence 69
+    // ("asnoy - uosieuw"). Each list in each font, as it is and turned.
+    let lists: [(&str, &[&str]); 2] = [
+        (
+            "eng",
+            &["mouse - souris", "house - maison", "window - fenêtre"],
+        ),
+        (
+            "eng",
+            &[
+                "the cat - die Katze",
+                "the dog - der Hund",
+                "the bird - der Vogel",
+            ],
+        ),
+    ];
+    let mut engine = Engine::new("eng", None).expect("English traineddata installed");
+    let mut failures = Vec::new();
+    for (lang, lines) in lists {
+        for (font, name) in [(SANS, "sans"), (SERIF, "serif")] {
+            // Set tight, as a label or a phone note is: lines 1.2 letter sizes apart.
+            let longest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+            let mut c = Canvas::new(80 + 21 * longest, 225);
+            for (i, line) in lines.iter().enumerate() {
+                c.text(font, 40, 40, 78 + 47 * i as u32, line);
+            }
+            let truth: String = lines.iter().map(|l| format!("{l}\n")).collect();
+            let upright = c.render("white");
+            for turn in [0u16, 180] {
+                let image = if turn == 0 {
+                    upright.clone()
+                } else {
+                    image::imageops::rotate180(&upright)
+                };
+                let page = read(&mut engine, &image, lang, &format!("{name}-{turn}.png"));
+                let e = cer(&truth, &page.text());
+                if page.preprocessing.rotation != turn || e > 0.05 {
+                    failures.push(format!(
+                        "{:?} in {name} at {turn}: rotation {}, CER {e:.3}: {:?} {:?}",
+                        lines[0],
+                        page.preprocessing.rotation,
+                        page.text(),
+                        page.preprocessing.orientation_evidence
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
 fn light_text_on_a_dark_slide_is_read() {
     let mut c = Canvas::new(1600, 900);
     c.text_fill(BOLD, 90, 90, 160, title("eng"), "white");

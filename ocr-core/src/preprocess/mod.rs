@@ -400,6 +400,35 @@ impl Pipeline {
                         break;
                     }
                 }
+                // A read that is good on confidence alone, with few dictionary words (a
+                // vocabulary list, names, codes), does not settle it: Tesseract reads round
+                // letters upside down with confidence. The opposite turn is read too, and kept
+                // when it reads better.
+                let settling = scores
+                    .iter()
+                    .find(|c| c.rotation == rotation)
+                    .map(|c| c.score);
+                let opposite = (rotation + 180) % 360;
+                if let Some(cur) = settling.filter(|s| reads_well(s) && !dictionary_backed(s))
+                    && !scores.iter().any(|c| c.rotation == opposite)
+                    && let Some(opp) = read_at(opposite)
+                {
+                    scores.push(opp);
+                    if opposite_reads_better(&opp.score, &cur) {
+                        report.notes.push(format!(
+                            "orient: {rotation} read well on confidence alone ({} words, \
+                             confidence {:.0}, {} in the dictionary); {opposite} read better \
+                             ({} words, confidence {:.0}, {} in the dictionary)",
+                            cur.words,
+                            cur.confidence,
+                            cur.dictionary,
+                            opp.score.words,
+                            opp.score.confidence,
+                            opp.score.dictionary
+                        ));
+                        rotation = opposite;
+                    }
+                }
                 if complete && !scores.iter().any(|c| reads_well(&c.score)) {
                     // No sample read well (a table's short cells, a form): a sample three times
                     // as tall and twice as wide settles it, read at the page as shown and at the
@@ -829,6 +858,23 @@ pub fn clearly_better(turned: &ReadScore, as_is: &ReadScore) -> bool {
 pub fn reads_well(score: &ReadScore) -> bool {
     (score.confidence >= 60.0 && score.dictionary >= 4)
         || (score.confidence >= 65.0 && score.words >= 5)
+}
+
+/// Whether a sample that reads well does so on its dictionary words (four or more), not on its
+/// confidence alone.
+fn dictionary_backed(score: &ReadScore) -> bool {
+    score.dictionary >= 4
+}
+
+/// Whether the opposite turn of a sample that read well on confidence alone reads better: well
+/// too, with as many dictionary words or more and a clearly higher confidence (8 points), or
+/// with two dictionary words more and no lower confidence.
+fn opposite_reads_better(opposite: &ReadScore, settled: &ReadScore) -> bool {
+    reads_well(opposite)
+        && ((opposite.dictionary >= settled.dictionary
+            && opposite.confidence >= settled.confidence + 8.0)
+            || (opposite.dictionary >= settled.dictionary + 2
+                && opposite.confidence >= settled.confidence))
 }
 
 /// Whether the plain image's sample reads clearly better than the preprocessed one's: more
