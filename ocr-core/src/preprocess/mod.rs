@@ -360,6 +360,7 @@ impl Pipeline {
             })
             .map(|b| clamp_box(b, frame.image.width(), frame.image.height()));
             rotation = proposal;
+            let mut unread = false;
             if let (false, Some(d), Some(sb)) = (settled, detector.as_mut(), sample_box) {
                 let piece =
                     image::imageops::crop_imm(&frame.image, sb.x, sb.y, sb.width, sb.height)
@@ -514,9 +515,7 @@ impl Pipeline {
                     sample = Some((sb, kept));
                     report.orientation_evidence = scores;
                 } else {
-                    report
-                        .notes
-                        .push("orient: the sample could not be read; proposal kept".into());
+                    unread = true;
                 }
             }
             if report.orientation_evidence.is_empty()
@@ -529,6 +528,10 @@ impl Pipeline {
                 report.notes.push(format!(
                     "orient: no sample read; OSD proposed {r}, kept {rotation}"
                 ));
+            } else if unread {
+                report
+                    .notes
+                    .push("orient: the sample could not be read; proposal kept".into());
             }
             if sample.is_none() {
                 sample = sample_box.map(|b| (b, None));
