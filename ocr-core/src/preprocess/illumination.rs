@@ -30,6 +30,17 @@ pub fn normalize_illumination(image: &GrayImage, feature_size: u32) -> GrayImage
 /// The median brightness of each `tile`-pixel square of an image, row by row, with the number of
 /// tile columns and rows.
 pub fn tile_medians(image: &GrayImage, tile: u32) -> (u32, u32, Vec<u8>) {
+    let (cols, rows, quartiles) = tile_quartiles(image, tile);
+    (
+        cols,
+        rows,
+        quartiles.into_iter().map(|[_, m, _]| m).collect(),
+    )
+}
+
+/// The first quartile, median and third quartile of the brightness of each `tile`-pixel square,
+/// row by row, with the number of tile columns and rows.
+fn tile_quartiles(image: &GrayImage, tile: u32) -> (u32, u32, Vec<[u8; 3]>) {
     let (w, h) = image.dimensions();
     let tile = tile.max(1);
     let (cols, rows) = (w.div_ceil(tile).max(1), h.div_ceil(tile).max(1));
@@ -40,20 +51,24 @@ pub fn tile_medians(image: &GrayImage, tile: u32) -> (u32, u32, Vec<u8>) {
             hist[(ty + x as u32 / tile) as usize][usize::from(v)] += 1;
         }
     }
-    let medians = hist
+    let quartiles = hist
         .iter()
         .map(|h| {
-            let half = h.iter().sum::<u32>().div_ceil(2);
-            let mut acc = 0;
-            h.iter()
-                .position(|&n| {
-                    acc += n;
-                    acc >= half
-                })
-                .unwrap_or(255) as u8
+            let total = h.iter().sum::<u32>();
+            let at = |part: u32| {
+                let want = (total * part).div_ceil(4).max(1);
+                let mut acc = 0;
+                h.iter()
+                    .position(|&n| {
+                        acc += n;
+                        acc >= want
+                    })
+                    .unwrap_or(255) as u8
+            };
+            [at(1), at(2), at(3)]
         })
         .collect();
-    (cols, rows, medians)
+    (cols, rows, quartiles)
 }
 
 /// The brightness of the paper: the 90th percentile of the tile medians.
@@ -100,15 +115,22 @@ pub fn invert_dark_regions(image: &mut GrayImage, tile: u32) -> Option<f32> {
 }
 
 /// Whether the paper's brightness varies across the page (shadows, gradients, tint) enough for
-/// [`normalize_illumination`] to help: the light tiles' medians spread over more than a few gray
-/// levels, or the paper is not near white.
+/// [`normalize_illumination`] to help: the light, smooth tiles' medians spread over more than a
+/// few gray levels, or the paper is not near white. A tile whose middle half spans more than 16
+/// gray levels is a picture (a photograph's grain, a chart), not paper in a shadow, and is left
+/// out: a shadow or a gradient is smooth within a tile.
 pub fn uneven_background(image: &GrayImage, tile: u32) -> bool {
-    let (_, _, medians) = tile_medians(image, tile);
+    let (_, _, quartiles) = tile_quartiles(image, tile);
+    let medians: Vec<u8> = quartiles.iter().map(|&[_, m, _]| m).collect();
     let paper = paper_level(&medians);
-    let mut light: Vec<u8> = medians
-        .into_iter()
-        .filter(|&m| m >= paper.saturating_sub(40))
+    let mut light: Vec<u8> = quartiles
+        .iter()
+        .filter(|&&[q1, m, q3]| m >= paper.saturating_sub(40) && q3 - q1 <= 16)
+        .map(|&[_, m, _]| m)
         .collect();
+    if light.is_empty() {
+        return paper < 200;
+    }
     light.sort_unstable();
     let lo = light[light.len() / 10];
     paper < 200 || paper - lo > 16
@@ -299,6 +321,33 @@ mod tests {
             }])
         });
         assert!(!uneven_background(&clean, 40));
+    }
+
+    #[test]
+    fn a_grainy_picture_on_even_paper_is_not_a_shadow() {
+        // White paper with text, and a photograph of light grain (gray 200 to 250) over a
+        // third of it: the paper is even.
+        let mut seed = 1u32;
+        let mut grain = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            200 + ((seed >> 16) % 51) as u8
+        };
+        let page = GrayImage::from_fn(400, 300, |x, y| {
+            Luma([if y < 100 && x > 100 {
+                grain()
+            } else if (x % 40) < 6 && (y % 30) < 15 {
+                30
+            } else {
+                250
+            }])
+        });
+        assert!(!uneven_background(&page, 40));
+        // The same page in a soft shadow is still uneven.
+        let shaded = GrayImage::from_fn(400, 300, |x, y| {
+            let v = page.get_pixel(x, y).0[0];
+            Luma([(f32::from(v) * (1.0 - x as f32 / 1000.0)) as u8])
+        });
+        assert!(uneven_background(&shaded, 40));
     }
 
     #[test]
