@@ -11,8 +11,44 @@ use anki_export::{AnkiConnect, Card, Deck, ExportError, ExportOptions, ExportSum
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-/// The tests share one Anki and some change its note types: one at a time.
-static ANKI: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// The tests share one Anki and some change its note types: one at a time. It holds whether this
+/// run has cleared what earlier runs left.
+static ANKI: tokio::sync::Mutex<bool> = tokio::sync::Mutex::const_new(false);
+
+/// Every test's deck name begins with this.
+const DECK_PREFIX: &str = "ocr-to-anki tests::";
+
+/// Takes the shared Anki for one test; the first test of a run clears what earlier runs left.
+async fn take(a: &AnkiConnect) -> tokio::sync::MutexGuard<'static, bool> {
+    let mut cleared = ANKI.lock().await;
+    if !*cleared {
+        clear_earlier_runs(a).await;
+        *cleared = true;
+    }
+    cleared
+}
+
+/// Deletes the decks (with their cards, and so their notes) that earlier runs of these tests left
+/// in an Anki, so that the tests can run again against the same Anki: their cards would be
+/// "already in Anki" otherwise. Nothing outside the tests' decks is touched.
+async fn clear_earlier_runs(a: &AnkiConnect) {
+    let decks: Vec<Value> = call(a, "deckNames", json!({}))
+        .await
+        .as_array()
+        .expect("deck names")
+        .iter()
+        .filter(|d| d.as_str().is_some_and(|d| d.starts_with(DECK_PREFIX)))
+        .cloned()
+        .collect();
+    if !decks.is_empty() {
+        call(
+            a,
+            "deleteDecks",
+            json!({ "decks": decks, "cardsToo": true }),
+        )
+        .await;
+    }
+}
 
 fn env_url(var: &str) -> Option<String> {
     match std::env::var(var) {
@@ -78,9 +114,19 @@ fn options(dir: &Path) -> ExportOptions {
     }
 }
 
+/// A small image of this run's own (its first row holds a token of the run), so that an image
+/// an earlier run sent to the same Anki is not taken for it.
 fn png(path: &Path, shade: u8) {
-    image::GrayImage::from_fn(60, 40, |x, y| {
-        image::Luma([shade ^ ((x * 7 + y) % 256) as u8])
+    static RUN: std::sync::OnceLock<[u8; 16]> = std::sync::OnceLock::new();
+    let run = RUN.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        nanos.to_le_bytes()
+    });
+    image::GrayImage::from_fn(60, 40, |x, y| match (y, run.get(x as usize)) {
+        (0, Some(&b)) => image::Luma([b]),
+        _ => image::Luma([shade ^ ((x * 7 + y) % 256) as u8]),
     })
     .save(path)
     .expect("png");
@@ -99,7 +145,7 @@ fn deck_name(test: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    format!("ocr-to-anki tests::{test} {nanos}")
+    format!("{DECK_PREFIX}{test} {nanos}")
 }
 
 async fn push(a: &AnkiConnect, deck: &Deck, dir: &Path) -> ExportSummary {
@@ -111,7 +157,7 @@ async fn push(a: &AnkiConnect, deck: &Deck, dir: &Path) -> ExportSummary {
 #[tokio::test]
 async fn every_kind_with_html_accents_japanese_maths_and_an_image() {
     let Some(a) = anki() else { return };
-    let _one = ANKI.lock().await;
+    let _one = take(&a).await;
     let dir = tempfile::tempdir().expect("tempdir");
     png(&dir.path().join("page 1.png"), 40);
     let name = deck_name("kinds");
@@ -216,7 +262,7 @@ async fn every_kind_with_html_accents_japanese_maths_and_an_image() {
 #[tokio::test]
 async fn a_second_push_adds_nothing_and_uploads_nothing() {
     let Some(a) = anki() else { return };
-    let _one = ANKI.lock().await;
+    let _one = take(&a).await;
     let dir = tempfile::tempdir().expect("tempdir");
     png(&dir.path().join("p.png"), 7);
     let name = deck_name("again");
@@ -265,7 +311,7 @@ async fn a_second_push_adds_nothing_and_uploads_nothing() {
 #[tokio::test]
 async fn a_duplicate_front_is_reported_per_card_and_the_rest_lands() {
     let Some(a) = anki() else { return };
-    let _one = ANKI.lock().await;
+    let _one = take(&a).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let name = deck_name("dupes");
     let deck = Deck::new(
@@ -313,7 +359,7 @@ async fn reviews(a: &AnkiConnect, card: u64) -> usize {
 #[tokio::test]
 async fn a_corrected_back_updates_the_note_in_place() {
     let Some(a) = anki() else { return };
-    let _one = ANKI.lock().await;
+    let _one = take(&a).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let name = deck_name("corrected");
     // A file without ids: cards are known by their content, and by their front in the deck.
@@ -328,6 +374,9 @@ async fn a_corrected_back_updates_the_note_in_place() {
     push(&a, &deck, dir.path()).await;
     let before = notes_in(&a, &name, &deck.cards).await;
     let card = answer_first_card(&a, &before[0]).await;
+    // Anki keeps the reviews of deleted cards, and an earlier run's card had this id too.
+    let answered = reviews(&a, card).await;
+    assert!(answered >= 1, "the answer is in the history");
     deck.cards[0] = Card::basic("le four", "the oven");
     let s = push(&a, &deck, dir.path()).await;
     assert_eq!(
@@ -340,13 +389,17 @@ async fn a_corrected_back_updates_the_note_in_place() {
     assert_eq!(after.len(), 2);
     assert_eq!(after[0]["noteId"], before[0]["noteId"]);
     assert_eq!(field(&after[0], "Back"), "the oven");
-    assert_eq!(reviews(&a, card).await, 1, "the review history stays");
+    assert_eq!(
+        reviews(&a, card).await,
+        answered,
+        "the review history stays"
+    );
 }
 
 #[tokio::test]
 async fn an_edited_card_with_an_id_keeps_its_note_and_history() {
     let Some(a) = anki() else { return };
-    let _one = ANKI.lock().await;
+    let _one = take(&a).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let name = deck_name("identity");
     let made = Card::reversed("la cuillère", "the spoon")
@@ -360,6 +413,9 @@ async fn an_edited_card_with_an_id_keeps_its_note_and_history() {
     assert_eq!(push(&a, &deck, dir.path()).await.notes, 2);
     let before = notes_in(&a, &name, &deck.cards).await;
     let card = answer_first_card(&a, &before[0]).await;
+    // Anki keeps the reviews of deleted cards, and an earlier run's card had this id too.
+    let answered = reviews(&a, card).await;
+    assert!(answered >= 1, "the answer is in the history");
 
     // Front, back and a tag edited: the id stays, so does the note.
     let mut edited = made;
@@ -387,7 +443,11 @@ async fn an_edited_card_with_an_id_keeps_its_note_and_history() {
             .expect("tags")
             .contains(&json!("checked"))
     );
-    assert_eq!(reviews(&a, card).await, 1, "the review history stays");
+    assert_eq!(
+        reviews(&a, card).await,
+        answered,
+        "the review history stays"
+    );
     // And once more: nothing to do.
     let s = push(&a, &deck, dir.path()).await;
     assert_eq!((s.notes, s.updated, s.already_in_anki), (0, 0, 2));
@@ -396,7 +456,7 @@ async fn an_edited_card_with_an_id_keeps_its_note_and_history() {
 #[tokio::test]
 async fn the_same_cards_in_a_second_deck_stay_in_the_first() {
     let Some(a) = anki() else { return };
-    let _one = ANKI.lock().await;
+    let _one = take(&a).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let first = deck_name("first");
     let id2 = uid("deck-move-2");
@@ -435,7 +495,7 @@ async fn the_same_cards_in_a_second_deck_stay_in_the_first() {
 #[tokio::test]
 async fn a_renamed_field_stops_the_push_before_anything_changes() {
     let Some(a) = anki() else { return };
-    let _one = ANKI.lock().await;
+    let _one = take(&a).await;
     let dir = tempfile::tempdir().expect("tempdir");
     // The note type must exist first.
     push(
@@ -474,7 +534,7 @@ async fn a_renamed_field_stops_the_push_before_anything_changes() {
 #[tokio::test]
 async fn an_apkg_of_the_same_cards_uses_the_same_note_types_and_notes() {
     let Some(a) = anki() else { return };
-    let _one = ANKI.lock().await;
+    let _one = take(&a).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let name = deck_name("apkg after push");
     let deck = Deck::new(
@@ -522,6 +582,7 @@ async fn the_api_key_right_wrong_and_missing() {
     };
     let key = std::env::var("ANKICONNECT_TEST_KEY").expect("ANKICONNECT_TEST_KEY with its URL");
     let right = AnkiConnect::new(&url, Some(key.clone()));
+    clear_earlier_runs(&right).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let name = deck_name("key");
     let s = right
