@@ -24,6 +24,7 @@ let
       ../llm-client
       ../cli
       ../gui
+      ../test-support
       ../vendor
       ../samples
     ];

@@ -2,39 +2,11 @@
 //! is imported, a card reviewed, the cards edited and exported again, and the new package
 //! imported over it. `ANKI_PYTHON` names a Python with `anki` installed (scripts/test.sh).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
 use anki_export::{Card, CardKind, Deck, ExportOptions, write_apkg};
-use serde_json::Value;
-
-fn anki_python() -> PathBuf {
-    match std::env::var_os("ANKI_PYTHON") {
-        Some(p) => PathBuf::from(p),
-        None => panic!(
-            "ANKI_PYTHON is not set: these tests import decks with the official Anki backend. \
-             Run ./scripts/test.sh, or point ANKI_PYTHON at a Python with `pip install anki`."
-        ),
-    }
-}
-
-/// Imports `first`, answers a card of each note, imports `rest`; what the collection holds.
-fn import_review_import(first: &Path, rest: &[&Path]) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/anki_update.py");
-    let out = Command::new(anki_python())
-        .arg(script)
-        .arg(first)
-        .args(rest)
-        .output()
-        .expect("Anki's Python runs");
-    assert!(
-        out.status.success(),
-        "import failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON from anki_update.py")
-}
+use test_support::{anki_import_review_import, notes};
 
 fn export(deck: &Deck, path: &Path, minute: u64) {
     let options = ExportOptions {
@@ -43,10 +15,6 @@ fn export(deck: &Deck, path: &Path, minute: u64) {
         modified: Some(UNIX_EPOCH + Duration::from_secs(1_800_000_000 + minute * 60)),
     };
     write_apkg(deck, path, &options).expect("apkg written");
-}
-
-fn notes(v: &Value) -> &Vec<Value> {
-    v["notes"].as_array().expect("notes")
 }
 
 #[test]
@@ -79,7 +47,7 @@ fn an_edited_card_updates_its_note_and_keeps_its_reviews() {
     let second = dir.path().join("second.apkg");
     export(&Deck::new("Cuisine", edited).expect("deck"), &second, 5);
 
-    let v = import_review_import(&first, &[&second]);
+    let v = anki_import_review_import(&first, &[&second]);
     let list = notes(&v);
     assert_eq!(list.len(), 3, "no second note: {v}");
     assert_eq!(v["imports"][0]["new"], 0, "{v}");
@@ -116,7 +84,7 @@ fn without_ids_an_edit_is_a_new_note_as_before() {
         &again,
         5,
     );
-    let v = import_review_import(&first, &[&again]);
+    let v = anki_import_review_import(&first, &[&again]);
     assert_eq!(notes(&v).len(), 1);
     assert_eq!(notes(&v)[0]["guid"], card.content_guid().as_str());
 }
@@ -141,7 +109,7 @@ fn the_same_cards_in_a_second_deck_stay_in_the_first() {
     };
     let second = dir.path().join("b.apkg");
     export(&Deck::new("Deck B", moved).expect("deck"), &second, 5);
-    let v = import_review_import(&first, &[&second]);
+    let v = anki_import_review_import(&first, &[&second]);
     assert_eq!(notes(&v).len(), 2);
     for n in notes(&v) {
         assert_eq!(n["decks"], serde_json::json!(["Deck A"]), "{n}");

@@ -2,49 +2,12 @@
 //! (the `anki` Python package) and checked note by note. `ANKI_PYTHON` names a Python that has
 //! `anki` installed; `scripts/test.sh` sets it up in a venv.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use anki_export::{Card, Deck, ExportOptions, write_apkg, write_csv};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-
-fn anki_python() -> PathBuf {
-    match std::env::var_os("ANKI_PYTHON") {
-        Some(p) => PathBuf::from(p),
-        None => panic!(
-            "ANKI_PYTHON is not set: these tests import decks with the official Anki backend. \
-             Run ./scripts/test.sh, or point ANKI_PYTHON at a Python with `pip install anki`."
-        ),
-    }
-}
-
-/// Imports the files in turn into one fresh collection and returns what it holds.
-fn import(files: &[&Path]) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/anki_check.py");
-    let out = Command::new(anki_python())
-        .arg(script)
-        .args(files)
-        .output()
-        .expect("Anki's Python runs");
-    assert!(
-        out.status.success(),
-        "import failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON from anki_check.py")
-}
-
-fn notes(v: &Value) -> &Vec<Value> {
-    v["notes"].as_array().expect("notes")
-}
-
-fn by_guid<'a>(v: &'a Value, guid: &str) -> &'a Value {
-    notes(v)
-        .iter()
-        .find(|n| n["guid"] == guid)
-        .unwrap_or_else(|| panic!("no note {guid} in {v}"))
-}
+use test_support::{anki_import, note_by_guid, notes};
 
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -93,7 +56,7 @@ fn example_deck_imports_note_by_note_and_only_once() {
     assert_eq!((summary.notes, summary.cards, summary.media), (4, 6, 1));
     assert!(summary.problems.is_empty(), "{:?}", summary.problems);
 
-    let v = import(&[&apkg, &apkg]);
+    let v = anki_import(&[&apkg, &apkg]);
     let first = &v["imports"][0];
     assert_eq!(first["new"], 4, "{v}");
     let second = &v["imports"][1];
@@ -104,7 +67,7 @@ fn example_deck_imports_note_by_note_and_only_once() {
     );
     assert_eq!(notes(&v).len(), 4);
 
-    let basic = by_guid(&v, &deck.cards[0].guid());
+    let basic = note_by_guid(&v, &deck.cards[0].guid());
     assert_eq!(basic["notetype"], "ocr-to-anki Basic");
     assert_eq!(
         basic["fields"]["Front"],
@@ -116,14 +79,14 @@ fn example_deck_imports_note_by_note_and_only_once() {
     assert_eq!(basic["decks"], serde_json::json!(["Biology::Cells"]));
     assert_eq!(basic["cards"], 1);
 
-    let reversed = by_guid(&v, &deck.cards[1].guid());
+    let reversed = note_by_guid(&v, &deck.cards[1].guid());
     assert_eq!(
         reversed["notetype"],
         "ocr-to-anki Basic (and reversed card)"
     );
     assert_eq!(reversed["ords"], serde_json::json!([0, 1]));
 
-    let cloze = by_guid(&v, &deck.cards[2].guid());
+    let cloze = note_by_guid(&v, &deck.cards[2].guid());
     assert_eq!(cloze["notetype"], "ocr-to-anki Cloze");
     assert_eq!(
         cloze["fields"]["Text"],
@@ -137,7 +100,7 @@ fn example_deck_imports_note_by_note_and_only_once() {
     );
 
     // The source is the crop of its region, stored unchanged in the collection's media.
-    let with_source = by_guid(&v, &deck.cards[3].guid());
+    let with_source = note_by_guid(&v, &deck.cards[3].guid());
     let source = with_source["fields"]["Source"].as_str().expect("source");
     let media = v["media"].as_object().expect("media");
     assert_eq!(media.len(), 1);
@@ -180,7 +143,7 @@ fn a_second_export_of_the_same_cards_changes_nothing_and_edits_update() {
     };
     write_apkg(&edited, &c, &later).expect("third");
 
-    let v = import(&[&a, &b]);
+    let v = anki_import(&[&a, &b]);
     assert_eq!(v["imports"][1]["new"], 0, "{v}");
     assert_eq!(v["imports"][1]["updated"], 0, "{v}");
     assert_eq!(notes(&v).len(), 4);
@@ -190,10 +153,10 @@ fn a_second_export_of_the_same_cards_changes_nothing_and_edits_update() {
         .collect();
     assert_eq!(types.len(), 3, "no second copy of a note type: {types:?}");
 
-    let v = import(&[&a, &c]);
+    let v = anki_import(&[&a, &c]);
     assert_eq!(v["imports"][1]["new"], 0, "{v}");
     assert_eq!(notes(&v).len(), 4);
-    let cloze = by_guid(&v, &deck.cards[2].guid());
+    let cloze = note_by_guid(&v, &deck.cards[2].guid());
     assert_eq!(cloze["fields"]["Back Extra"], "p. 13");
     assert_eq!(cloze["tags"], serde_json::json!(["checked"]));
 }
@@ -240,28 +203,28 @@ fn unicode_markup_maths_and_big_fields_arrive_as_written() {
         "{reasons:?}"
     );
 
-    let v = import(&[&apkg]);
+    let v = anki_import(&[&apkg]);
     assert_eq!(notes(&v).len(), 5);
     assert_eq!(
-        by_guid(&v, &deck.cards[0].guid())["fields"]["Front"],
+        note_by_guid(&v, &deck.cards[0].guid())["fields"]["Front"],
         "l'œuvre, déjà, où, ça"
     );
     assert_eq!(
-        by_guid(&v, &deck.cards[1].guid())["fields"]["Front"],
+        note_by_guid(&v, &deck.cards[1].guid())["fields"]["Front"],
         "猫（ねこ）"
     );
-    let html = by_guid(&v, &deck.cards[2].guid());
+    let html = note_by_guid(&v, &deck.cards[2].guid());
     assert_eq!(
         html["fields"]["Front"],
         "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;?"
     );
     assert_eq!(html["fields"]["Back"], "a &lt; b &gt; c \"q\"");
-    let maths = by_guid(&v, &deck.cards[3].guid());
+    let maths = note_by_guid(&v, &deck.cards[3].guid());
     assert_eq!(maths["fields"]["Text"], "Aire : {{c1::\\(\\pi r^2\\)}}");
     assert_eq!(maths["fields"]["Back Extra"], "\\[E = mc^2\\]");
     assert_eq!(maths["cards"], 1);
     assert_eq!(
-        by_guid(&v, &deck.cards[4].guid())["fields"]["Back"],
+        note_by_guid(&v, &deck.cards[4].guid())["fields"]["Back"],
         big.as_str()
     );
     assert!(
@@ -291,7 +254,7 @@ fn same_file_names_in_two_folders_stay_two_images() {
     let apkg = dir.path().join("p.apkg");
     let summary = write_apkg(&deck, &apkg, &options(dir.path())).expect("written");
     assert_eq!(summary.media, 2);
-    let v = import(&[&apkg]);
+    let v = anki_import(&[&apkg]);
     let media = v["media"].as_object().expect("media");
     let hashes: std::collections::BTreeSet<&str> =
         media.values().filter_map(Value::as_str).collect();
@@ -320,7 +283,7 @@ fn ten_thousand_cards_import_whole() {
     let apkg = dir.path().join("big.apkg");
     let summary = write_apkg(&deck, &apkg, &ExportOptions::default()).expect("written");
     assert_eq!(summary.notes, 10_000);
-    let v = import(&[&apkg]);
+    let v = anki_import(&[&apkg]);
     assert_eq!(v["imports"][0]["new"], 10_000);
     assert_eq!(notes(&v).len(), 10_000);
     let cards: u64 = notes(&v).iter().filter_map(|n| n["cards"].as_u64()).sum();
@@ -346,7 +309,7 @@ fn a_failed_export_keeps_the_previous_deck() {
         1,
         "no temp file left"
     );
-    assert_eq!(notes(&import(&[&apkg])).len(), 1);
+    assert_eq!(notes(&anki_import(&[&apkg])).len(), 1);
 }
 
 #[test]
@@ -364,20 +327,20 @@ fn csv_goes_through_ankis_text_importer_once() {
     let path = dir.path().join("vocab.txt");
     let summary = write_csv(&deck, &path).expect("written");
     assert_eq!((summary.notes, summary.cards), (3, 5));
-    let v = import(&[&path, &path]);
+    let v = anki_import(&[&path, &path]);
     assert_eq!(v["imports"][0]["new"], 3, "{v}");
     assert_eq!(v["imports"][1]["new"], 0, "{v}");
     assert_eq!(v["imports"][1]["updated"], 0, "{v}");
     assert_eq!(notes(&v).len(), 3);
-    let pomme = by_guid(&v, &deck.cards[0].guid());
+    let pomme = note_by_guid(&v, &deck.cards[0].guid());
     assert_eq!(pomme["notetype"], "Basic (and reversed card)");
     assert_eq!(pomme["cards"], 2);
     assert_eq!(pomme["tags"], serde_json::json!(["fruit", "word_list"]));
     assert_eq!(pomme["decks"], serde_json::json!(["Français::Vocabulaire"]));
-    let html = by_guid(&v, &deck.cards[1].guid());
+    let html = note_by_guid(&v, &deck.cards[1].guid());
     assert_eq!(html["fields"]["Front"], "Qu'est-ce que &lt;html&gt; ?");
     assert_eq!(html["fields"]["Back"], "un « langage »<br>avec deux lignes");
-    let cloze = by_guid(&v, &deck.cards[2].guid());
+    let cloze = note_by_guid(&v, &deck.cards[2].guid());
     assert_eq!(cloze["notetype"], "Cloze");
     assert_eq!(
         cloze["fields"]["Text"],

@@ -4,50 +4,14 @@
 //! backend (`ANKI_PYTHON`, see anki_import.rs).
 
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anki_export::model::{MAX_CARD_BYTES, MAX_CLOZE_NUMBER};
 use anki_export::{Card, Deck, ExportError, ExportOptions, Source, write_apkg};
 use image::{DynamicImage, GrayImage, ImageFormat, Luma};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
-
-fn anki_python() -> PathBuf {
-    std::env::var_os("ANKI_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            panic!("ANKI_PYTHON is not set: it names a Python with the official `anki` package")
-        })
-}
-
-/// Imports the packages into one fresh collection and returns what it holds.
-fn import(files: &[&Path]) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/anki_check.py");
-    let out = Command::new(anki_python())
-        .arg(script)
-        .args(files)
-        .output()
-        .expect("Anki's Python runs");
-    assert!(
-        out.status.success(),
-        "import failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON from anki_check.py")
-}
-
-fn notes(v: &Value) -> &Vec<Value> {
-    v["notes"].as_array().expect("notes")
-}
-
-fn by_guid<'a>(v: &'a Value, guid: &str) -> &'a Value {
-    notes(v)
-        .iter()
-        .find(|n| n["guid"] == guid)
-        .unwrap_or_else(|| panic!("no note {guid}"))
-}
+use test_support::{anki_import, note_by_guid, notes};
 
 fn options(dir: &Path) -> ExportOptions {
     ExportOptions {
@@ -116,14 +80,14 @@ fn long_fields_are_written_or_refused_by_name_and_never_panic() {
     }
     assert_eq!(summary.notes, 4);
 
-    let v = import(&[&apkg]);
+    let v = anki_import(&[&apkg]);
     assert_eq!(v["imports"][0]["new"], 4, "{}", v["imports"]);
-    let long = by_guid(&v, &deck.cards[1].guid());
+    let long = note_by_guid(&v, &deck.cards[1].guid());
     assert_eq!(
         long["fields"]["Back"].as_str().map(str::len),
         Some(long_back.len())
     );
-    let near = by_guid(&v, &deck.cards[5].guid());
+    let near = note_by_guid(&v, &deck.cards[5].guid());
     let back = near["fields"]["Back"].as_str().expect("back");
     assert!(
         back.ends_with("&lt;b&gt;") && back.contains("<br>"),
@@ -169,9 +133,9 @@ fn cloze_numbers_past_anki_s_limit_are_refused_by_name() {
         "{reasons:?}"
     );
 
-    let v = import(&[&apkg]);
+    let v = anki_import(&[&apkg]);
     assert_eq!(v["imports"][0]["new"], 3, "{}", v["imports"]);
-    let last = by_guid(&v, &deck.cards[1].guid());
+    let last = note_by_guid(&v, &deck.cards[1].guid());
     assert_eq!(last["ords"], serde_json::json!([MAX_CLOZE_NUMBER - 1]));
 }
 
@@ -220,7 +184,7 @@ fn a_page_of_a_multi_page_tiff_gives_its_own_crop() {
     );
     assert_eq!(summary.media, 2);
 
-    let v = import(&[&apkg]);
+    let v = anki_import(&[&apkg]);
     let media = v["media"].as_object().expect("media");
     for (i, (page, size)) in [(2u8, (40, 30)), (3, (120, 90))].into_iter().enumerate() {
         let m = anki_export::media::load(
@@ -238,7 +202,7 @@ fn a_page_of_a_multi_page_tiff_gives_its_own_crop() {
             "{}",
             m.name
         );
-        let note = by_guid(&v, &deck.cards[i].guid());
+        let note = note_by_guid(&v, &deck.cards[i].guid());
         let source = note["fields"]["Source"].as_str().expect("source");
         assert!(source.contains(&format!("scan.tif#{page}")), "{source}");
     }
@@ -304,7 +268,7 @@ fn devices_and_bombs_as_sources_fail_fast_by_name() {
     assert!(reasons[2].contains("wide.png") && reasons[2].contains("too large"));
     // The cards are kept, without their image; the fine one has its crop.
     assert_eq!((summary.notes, summary.media), (4, 1));
-    let v = import(&[&apkg]);
+    let v = anki_import(&[&apkg]);
     assert_eq!(v["imports"][0]["new"], 4, "{}", v["imports"]);
     assert_eq!(v["media"].as_object().map(|m| m.len()), Some(1));
 }
@@ -337,7 +301,7 @@ fn an_output_that_is_a_link_keeps_the_link_and_updates_its_target() {
                 .is_symlink(),
             "still a link"
         );
-        let v = import(&[&real]);
+        let v = anki_import(&[&real]);
         assert_eq!(notes(&v)[0]["fields"]["Back"], answer);
     }
     // Nothing was left beside the link or beside its target.

@@ -2,14 +2,12 @@
 //! reader or a real model server (see scripts/model-servers.sh) makes the cards, `export` packs
 //! them, and the official Anki backend imports the deck (see anki-export/tests/anki_check.py).
 
-mod common;
-
 use std::path::Path;
 
 use assert_cmd::Command;
-use common::{anki_import, repo};
 use predicates::prelude::*;
 use serde_json::Value;
+use test_support::{anki_import, repo};
 
 fn env(var: &str) -> String {
     std::env::var(var).unwrap_or_else(|_| {

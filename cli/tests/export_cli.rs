@@ -2,11 +2,9 @@
 //! official Anki backend imports (see anki-export/tests/anki_check.py; `ANKI_PYTHON` is set by
 //! scripts/test.sh).
 
-mod common;
-
 use assert_cmd::Command;
-use common::{anki_import, repo};
 use predicates::prelude::*;
+use test_support::{anki_import, repo};
 
 /// The sample cards and their image, copied into a fresh folder.
 fn sample_dir() -> tempfile::TempDir {

@@ -2,13 +2,11 @@
 //! that fills up mid-write. The binary runs with a time limit per case; every deck it writes is
 //! imported by the official Anki backend (`ANKI_PYTHON`).
 
-mod common;
-
 use std::path::Path;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use common::{anki_import, repo};
+use test_support::{anki_import, repo};
 
 /// The sample cards and their image, copied into a fresh folder.
 fn sample_dir() -> tempfile::TempDir {

@@ -2,17 +2,15 @@
 //! on the shipped samples into a deck the official Anki backend imports, mixed folders, resuming
 //! after a killed run, Ctrl-C, config precedence, exit codes.
 
-mod common;
-
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin;
-use common::{anki_import, repo};
 use predicates::prelude::*;
 use serde_json::Value;
+use test_support::{anki_import, repo};
 
 const SAMPLES: [&str; 3] = [
     "vocabulaire.png",

@@ -3,10 +3,6 @@
 //! interface every GtkApplication exports), with screenshots of each state under `target/`, and
 //! the deck it writes imported by the official Anki backend.
 
-#[path = "../../cli/tests/common/mod.rs"]
-#[allow(dead_code)]
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -303,7 +299,7 @@ fn screenshot(name: &str) -> PathBuf {
 }
 
 fn sample(name: &str) -> PathBuf {
-    common::repo().join("samples").join(name)
+    test_support::repo().join("samples").join(name)
 }
 
 fn settings_file(dir: &Path, extra: &str) -> PathBuf {
@@ -444,7 +440,7 @@ fn photo_to_anki_through_the_window() {
     screenshot("4-dark");
     app.quit();
 
-    let report = common::anki_import(&[&deck]);
+    let report = test_support::anki_import(&[&deck]);
     let notes = report["notes"].as_array().expect("notes");
     let mut fronts: Vec<String> = notes
         .iter()
@@ -558,7 +554,7 @@ fn the_api_key_comes_from_the_keyring_and_goes_nowhere_else() {
             "{requests:?}"
         );
     }
-    let report = common::anki_import(&[&deck]);
+    let report = test_support::anki_import(&[&deck]);
     let notes = report["notes"].as_array().expect("notes");
     assert_eq!(notes.len(), 1, "{report}");
     assert_eq!(
@@ -611,7 +607,7 @@ fn cards_from_a_real_model_server_reach_anki() {
     let deck = app.export_to(dir.path());
     app.quit();
 
-    let report = common::anki_import(&[&deck]);
+    let report = test_support::anki_import(&[&deck]);
     let notes = report["notes"].as_array().expect("notes");
     assert!(!notes.is_empty(), "{report}");
     assert_eq!(report["imports"][0]["new"], notes.len());
