@@ -51,17 +51,8 @@ fn main() {
         apkg_bytes as f64 / 1e6
     );
     println!("csv:  {csv_secs:.3} s");
-    println!("peak memory (max RSS): {:.1} MB", peak_rss_mb());
-}
-
-/// The process's peak resident memory, in megabytes.
-fn peak_rss_mb() -> f64 {
-    // SAFETY: getrusage only writes into the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let ok = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0;
-    if ok {
-        usage.ru_maxrss as f64 / 1024.0
-    } else {
-        f64::NAN
-    }
+    println!(
+        "peak memory (max RSS): {:.1} MB",
+        test_support::peak_rss_mb()
+    );
 }

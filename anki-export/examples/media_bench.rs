@@ -35,7 +35,7 @@ fn main() {
         media_bytes += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         cards.push(Card::basic(format!("Photo {i}?"), "noise").with_source(name, None));
     }
-    let before = peak_rss_mb();
+    let before = test_support::peak_rss_mb();
     let deck = Deck::new("Bench::Media", cards).expect("valid deck");
     let options = ExportOptions {
         media_base: Some(dir.path().to_owned()),
@@ -56,18 +56,6 @@ fn main() {
     println!("peak memory (max RSS) before the export: {before:.1} MB");
     println!(
         "peak memory (max RSS) after the export:  {:.1} MB",
-        peak_rss_mb()
+        test_support::peak_rss_mb()
     );
-}
-
-/// The process's peak resident memory, in megabytes.
-fn peak_rss_mb() -> f64 {
-    // SAFETY: getrusage only writes into the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let ok = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0;
-    if ok {
-        usage.ru_maxrss as f64 / 1024.0
-    } else {
-        f64::NAN
-    }
 }

@@ -1,4 +1,4 @@
-//! Helpers the workspace's tests share. Every deck a test writes is imported with the official
+//! Helpers the workspace's tests and benchmarks share. Every deck a test writes is imported with the official
 //! Anki backend (`pip install anki`), in the Python that `ANKI_PYTHON` names (`scripts/test.sh`
 //! makes that venv), by the scripts in `anki-export/tests/`.
 
@@ -64,4 +64,16 @@ pub fn note_by_guid<'a>(report: &'a Value, guid: &str) -> &'a Value {
         .iter()
         .find(|n| n["guid"] == guid)
         .unwrap_or_else(|| panic!("no note {guid}"))
+}
+
+/// The process's peak resident memory, in megabytes (for benchmarks that print it).
+pub fn peak_rss_mb() -> f64 {
+    // SAFETY: getrusage only writes into the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0;
+    if ok {
+        usage.ru_maxrss as f64 / 1024.0
+    } else {
+        f64::NAN
+    }
 }
