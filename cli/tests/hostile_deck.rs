@@ -6,15 +6,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use test_support::{anki_import, repo};
+use test_support::{anki_import, copy_samples};
 
 /// The sample cards and their image, copied into a fresh folder.
 fn sample_dir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for f in ["vocabulaire.cards.json", "vocabulaire.png"] {
-        std::fs::copy(repo().join("samples").join(f), dir.path().join(f)).expect("copy");
-    }
-    dir
+    copy_samples(&["vocabulaire.cards.json", "vocabulaire.png"])
 }
 
 fn cli() -> Command {

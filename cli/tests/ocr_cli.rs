@@ -1,15 +1,10 @@
 //! Drives the built `ocr-to-anki` binary on the shipped samples.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../samples")
-        .join(name)
-}
+use test_support::sample;
 
 fn cmd(cache: &Path) -> Command {
     let mut c = Command::cargo_bin("ocr-to-anki").expect("binary");

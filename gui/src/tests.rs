@@ -1,20 +1,16 @@
 //! Widget tests of the whole window with real Tesseract, under a real display (Xvfb in CI).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use adw::prelude::*;
 use gtk::{glib, subclass::prelude::ObjectSubclassIsExt};
 
+use test_support::sample;
+
 use crate::preferences::Preferences;
 use crate::settings::Settings;
 use crate::window::Window;
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../samples")
-        .join(name)
-}
 
 /// Runs the main loop until `done` holds; fails the test after `secs` seconds.
 fn wait_for(what: &str, secs: u64, mut done: impl FnMut() -> bool) {

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use gtk::glib::prelude::*;
 use gtk::{gio, glib};
 use ocr_core::{Engine, OcrOptions, recognize_bytes};
+use test_support::sample;
 
 const APP_ID: &str = "io.github.OcrToAnki";
 const APP_PATH: &str = "/io/github/OcrToAnki";
@@ -296,10 +297,6 @@ fn screenshot(name: &str) -> PathBuf {
     let distinct: std::collections::BTreeSet<u8> = gray.pixels().map(|p| p.0[0] / 16).collect();
     assert!(distinct.len() > 4, "{} looks blank", path.display());
     path
-}
-
-fn sample(name: &str) -> PathBuf {
-    test_support::repo().join("samples").join(name)
 }
 
 fn settings_file(dir: &Path, extra: &str) -> PathBuf {

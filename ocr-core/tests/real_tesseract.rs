@@ -6,12 +6,7 @@ use ocr_core::metrics::cer;
 use ocr_core::{
     BatchOptions, Cache, Engine, OcrError, OcrOptions, Page, ocr_batch, recognize_bytes,
 };
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../samples")
-        .join(name)
-}
+use test_support::sample;
 
 fn truth() -> String {
     std::fs::read_to_string(sample("vocabulaire.txt")).expect("truth text")

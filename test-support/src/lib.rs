@@ -12,6 +12,20 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// A file of the shipped samples (`samples/`).
+pub fn sample(name: &str) -> PathBuf {
+    repo().join("samples").join(name)
+}
+
+/// A fresh temporary folder holding copies of these samples.
+pub fn copy_samples(names: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in names {
+        std::fs::copy(sample(name), dir.path().join(name)).expect("copy a sample");
+    }
+    dir
+}
+
 /// The Python with the official `anki` package, from `ANKI_PYTHON`.
 pub fn anki_python() -> PathBuf {
     match std::env::var_os("ANKI_PYTHON") {
