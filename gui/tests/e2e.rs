@@ -595,10 +595,13 @@ fn cards_from_a_real_model_server_reach_anki() {
     );
     app.wait_for("the page to be read", 180, || app.enabled("generate"));
     app.activate(WINDOW_PATH, "generate", None);
-    // Generation is over when there is nothing left to stop.
+    // Generation is over when there is nothing left to stop: once it was seen running, or once
+    // its cards are there (a quick answer may end between two looks).
+    let mut started = false;
     app.wait_for("the model's answer", 600, || {
-        std::thread::sleep(Duration::from_millis(400));
-        !app.enabled("cancel")
+        let running = app.enabled("cancel");
+        started |= running;
+        !running && (started || app.enabled("export-to"))
     });
     assert!(app.enabled("export-to"), "the model's answer gave no card");
     let deck = app.export_to(dir.path());
