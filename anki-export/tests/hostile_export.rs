@@ -1,7 +1,7 @@
 //! Hostile decks (issue 14): fields past the regex engine's limits, cloze numbers Anki refuses,
 //! pages of multi-page TIFFs, images that are devices or bombs, symbolic-link targets. Each
 //! test builds its bad inputs itself, and every package written is imported by the official Anki
-//! backend (`ANKI_PYTHON`, see anki_import.rs).
+//! backend (`ANKI_PYTHON`, through `test_support::anki_import`).
 
 use std::io::Cursor;
 use std::path::Path;
