@@ -148,6 +148,11 @@ fn deck_name(test: &str) -> String {
     format!("{DECK_PREFIX}{test} {nanos}")
 }
 
+/// A push's notes added, updated and already in Anki, and images sent.
+fn tally(s: &ExportSummary) -> (usize, usize, usize, usize) {
+    (s.notes, s.updated, s.already_in_anki, s.media)
+}
+
 async fn push(a: &AnkiConnect, deck: &Deck, dir: &Path) -> ExportSummary {
     a.push(deck, &options(dir), 50)
         .await
@@ -278,15 +283,7 @@ async fn a_second_push_adds_nothing_and_uploads_nothing() {
     let first = push(&a, &deck, dir.path()).await;
     assert_eq!((first.notes, first.media), (3, 2));
     let second = push(&a, &deck, dir.path()).await;
-    assert_eq!(
-        (
-            second.notes,
-            second.updated,
-            second.already_in_anki,
-            second.media
-        ),
-        (0, 0, 3, 0)
-    );
+    assert_eq!(tally(&second), (0, 0, 3, 0));
     assert!(second.problems.is_empty(), "{:?}", second.problems);
     assert_eq!(notes_in(&a, &name, &deck.cards).await.len(), 3);
 
@@ -296,15 +293,7 @@ async fn a_second_push_adds_nothing_and_uploads_nothing() {
     cards[0] = Card::basic("q1", "a1, corrected").with_source("p.png", None);
     let fixed = Deck::new(&name, cards).expect("deck");
     let third = push(&a, &fixed, dir.path()).await;
-    assert_eq!(
-        (
-            third.notes,
-            third.updated,
-            third.already_in_anki,
-            third.media
-        ),
-        (0, 1, 2, 0)
-    );
+    assert_eq!(tally(&third), (0, 1, 2, 0));
     assert!(third.problems.is_empty(), "{:?}", third.problems);
 }
 
@@ -338,8 +327,9 @@ async fn a_duplicate_front_is_reported_per_card_and_the_rest_lands() {
     assert_eq!(field(&notes[1], "Front"), "Capital of Italy?");
 }
 
-/// The first card of a deck's notes, answered once ("good") through Anki's scheduler.
-async fn answer_first_card(a: &AnkiConnect, note: &Value) -> u64 {
+/// The first card of a note, answered once ("good") through Anki's scheduler, with the number
+/// of reviews it then has.
+async fn answer_first_card(a: &AnkiConnect, note: &Value) -> (u64, usize) {
     let card = note["cards"][0].as_u64().expect("card id");
     let ok = call(
         &a.clone(),
@@ -348,7 +338,10 @@ async fn answer_first_card(a: &AnkiConnect, note: &Value) -> u64 {
     )
     .await;
     assert_eq!(ok, json!([true]));
-    card
+    // Anki keeps the reviews of deleted cards, and an earlier run's card had this id too.
+    let answered = reviews(a, card).await;
+    assert!(answered >= 1, "the answer is in the history");
+    (card, answered)
 }
 
 async fn reviews(a: &AnkiConnect, card: u64) -> usize {
@@ -373,10 +366,7 @@ async fn a_corrected_back_updates_the_note_in_place() {
     .expect("deck");
     push(&a, &deck, dir.path()).await;
     let before = notes_in(&a, &name, &deck.cards).await;
-    let card = answer_first_card(&a, &before[0]).await;
-    // Anki keeps the reviews of deleted cards, and an earlier run's card had this id too.
-    let answered = reviews(&a, card).await;
-    assert!(answered >= 1, "the answer is in the history");
+    let (card, answered) = answer_first_card(&a, &before[0]).await;
     deck.cards[0] = Card::basic("le four", "the oven");
     let s = push(&a, &deck, dir.path()).await;
     assert_eq!(
@@ -412,10 +402,7 @@ async fn an_edited_card_with_an_id_keeps_its_note_and_history() {
     .expect("deck");
     assert_eq!(push(&a, &deck, dir.path()).await.notes, 2);
     let before = notes_in(&a, &name, &deck.cards).await;
-    let card = answer_first_card(&a, &before[0]).await;
-    // Anki keeps the reviews of deleted cards, and an earlier run's card had this id too.
-    let answered = reviews(&a, card).await;
-    assert!(answered >= 1, "the answer is in the history");
+    let (card, answered) = answer_first_card(&a, &before[0]).await;
 
     // Front, back and a tag edited: the id stays, so does the note.
     let mut edited = made;

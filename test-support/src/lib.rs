@@ -77,7 +77,7 @@ pub fn note_by_guid<'a>(report: &'a Value, guid: &str) -> &'a Value {
     notes(report)
         .iter()
         .find(|n| n["guid"] == guid)
-        .unwrap_or_else(|| panic!("no note {guid}"))
+        .unwrap_or_else(|| panic!("no note {guid} in {report}"))
 }
 
 /// The process's peak resident memory, in megabytes (for benchmarks that print it).

@@ -859,7 +859,7 @@ pub fn clearly_better(turned: &ReadScore, as_is: &ReadScore) -> bool {
 /// or more) of five words or more, for text the dictionary does not know (names, prices, codes).
 /// A page read at a wrong turn gives neither: its samples read at 20 to 50.
 pub fn reads_well(score: &ReadScore) -> bool {
-    (score.confidence >= 60.0 && score.dictionary >= 4)
+    (score.confidence >= 60.0 && dictionary_backed(score))
         || (score.confidence >= 65.0 && score.words >= 5)
 }
 
