@@ -33,6 +33,7 @@ mod imp {
             app.add_actions();
             for (action, accels) in [
                 ("app.quit", &["<Control>q"][..]),
+                ("win.new-session", &["<Control>n"]),
                 ("win.open", &["<Control>o"]),
                 ("win.export", &["<Control>e"]),
                 ("win.generate", &["<Control>g"]),
@@ -87,11 +88,12 @@ impl Application {
 
     fn add_actions(&self) {
         let quit = gio::ActionEntry::builder("quit")
+            // Each window is asked to close, so one with work not exported can ask first; the
+            // application ends with its last window.
             .activate(|app: &Self, _, _| {
                 for w in app.windows() {
                     w.close();
                 }
-                app.quit();
             })
             .build();
         let about = gio::ActionEntry::builder("about")

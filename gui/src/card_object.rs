@@ -4,6 +4,7 @@ use std::cell::RefCell;
 
 use anki_export::{Card, CardKind};
 use gtk::glib;
+use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 
 mod imp {
@@ -20,7 +21,13 @@ mod imp {
         type Type = super::CardObject;
     }
 
-    impl ObjectImpl for CardObject {}
+    impl ObjectImpl for CardObject {
+        fn signals() -> &'static [glib::subclass::Signal] {
+            static SIGNALS: std::sync::OnceLock<Vec<glib::subclass::Signal>> =
+                std::sync::OnceLock::new();
+            SIGNALS.get_or_init(|| vec![glib::subclass::Signal::builder("changed").build()])
+        }
+    }
 }
 
 glib::wrapper! {
@@ -45,11 +52,29 @@ impl CardObject {
             .unwrap_or_else(|| Card::basic("", ""))
     }
 
-    /// Changes the card in place.
+    /// Changes the card in place and emits `changed` when it is different.
     pub fn update(&self, f: impl FnOnce(&mut Card)) {
-        if let Some(card) = self.imp().card.borrow_mut().as_mut() {
-            f(card);
+        let changed = match self.imp().card.borrow_mut().as_mut() {
+            Some(card) => {
+                let before = card.clone();
+                f(card);
+                *card != before
+            }
+            None => false,
+        };
+        if changed {
+            self.emit_by_name::<()>("changed", &[]);
         }
+    }
+
+    /// Calls `f` after every change of the card.
+    pub fn connect_changed(&self, f: impl Fn(&Self) + 'static) -> glib::SignalHandlerId {
+        self.connect_local("changed", false, move |values| {
+            if let Some(obj) = values.first().and_then(|v| v.get::<Self>().ok()) {
+                f(&obj);
+            }
+            None
+        })
     }
 
     /// The position of the card's kind in the kind menu (basic, basic and reversed, cloze).

@@ -10,6 +10,7 @@ mod keyring;
 mod page_row;
 mod photo_view;
 mod preferences;
+mod session;
 mod settings;
 mod window;
 mod work;

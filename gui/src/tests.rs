@@ -247,3 +247,183 @@ fn files_dropped_on_the_window_are_added() {
     );
     w.close();
 }
+
+/// The message dialog shown that asks about cards not exported, if one is; fails the test on
+/// any other dialog.
+fn message_dialog() -> Option<adw::MessageDialog> {
+    let shown: Vec<adw::MessageDialog> = gtk::Window::list_toplevels()
+        .into_iter()
+        .filter_map(|w| w.downcast::<adw::MessageDialog>().ok())
+        .filter(|d| d.is_visible())
+        .collect();
+    for d in &shown {
+        let heading = d.heading().unwrap_or_default();
+        assert!(
+            heading.starts_with("Export the Cards"),
+            "another dialog: {heading}: {}",
+            d.body()
+        );
+    }
+    shown.into_iter().next()
+}
+
+/// Clicks the button labelled `label` in `dialog`, as a user does.
+fn click(dialog: &adw::MessageDialog, label: &str) {
+    fn find(w: &gtk::Widget, label: &str) -> Option<gtk::Button> {
+        if let Some(b) = w.downcast_ref::<gtk::Button>()
+            && b.label().as_deref() == Some(label)
+        {
+            return Some(b.clone());
+        }
+        let mut child = w.first_child();
+        while let Some(c) = child {
+            if let Some(b) = find(&c, label) {
+                return Some(b);
+            }
+            child = c.next_sibling();
+        }
+        None
+    }
+    find(dialog.upcast_ref(), label)
+        .unwrap_or_else(|| panic!("no {label} button"))
+        .emit_clicked();
+}
+
+/// The session file as JSON, once it can be read.
+fn saved(path: &Path) -> serde_json::Value {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+#[gtk::test]
+fn the_session_is_kept_as_it_changes_and_comes_back_in_the_next_window() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("data/session.json");
+    let w = window(dir.path());
+    w.load_session(Some(path.clone()));
+    w.add_files(vec![
+        sample("vocabulaire-photo.jpg"),
+        sample("vocabulaire.png"),
+    ]);
+    wait_for("the pages to be read", 180, || !w.busy());
+    activate(&w, "generate", None);
+    wait_for("the cards", 60, || !w.busy());
+    assert!(w.cards().len() >= 8, "{:?}", w.cards());
+
+    // A word corrected where the cursor is, as typing does, and a card edited in its row.
+    let imp = w.imp();
+    w.select_page(0);
+    w.select_word(0).expect("a first word");
+    let buffer = imp.text.buffer();
+    buffer.insert_at_cursor("corrigé ");
+    let row = imp
+        .card_list
+        .row_at_index(0)
+        .and_downcast::<crate::card_row::CardRow>()
+        .expect("a card row");
+    row.first_entry().set_text("la poêle à frire");
+    let cards = w.cards();
+    assert_eq!(cards[0].kind.identity_fields()[0], "la poêle à frire");
+
+    // Saved within the save delay, with nothing else happening.
+    wait_for("the edits in the session file", 5, || {
+        let s = saved(&path);
+        s["pages"][0]["corrected"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("corrigé "))
+            && s["cards"][0].to_string().contains("la poêle à frire")
+    });
+    let session = saved(&path);
+    assert_eq!(session["pages"].as_array().map(Vec::len), Some(2));
+    assert!(session["pages"][1]["corrected"].is_null(), "{session}");
+
+    // The next window has the same pages (read, not read again), the correction and the cards,
+    // with their identities.
+    let next = window(dir.path());
+    next.load_session(Some(path.clone()));
+    let states = next.page_states();
+    assert_eq!(states.len(), 2, "{states:?}");
+    assert!(
+        states.iter().all(|s| s.contains("from the last session")),
+        "{states:?}"
+    );
+    assert!(!next.busy(), "nothing to read again");
+    let text = {
+        let pages = next.imp().pages.borrow();
+        let b = pages[0].buffer.clone().expect("text");
+        b.text(&b.start_iter(), &b.end_iter(), false).to_string()
+    };
+    assert!(text.starts_with("corrigé "), "{text}");
+    assert_eq!(next.cards(), cards);
+    assert_eq!(next.unexported(), cards.len());
+
+    // Closing with cards not exported asks; Cancel keeps the window and its work.
+    next.close();
+    let dialog = message_dialog().expect("the window asks before closing");
+    assert!(next.is_visible());
+    click(&dialog, "_Cancel");
+    wait_for("the dialog to go", 5, || message_dialog().is_none());
+    assert!(next.is_visible() && path.exists());
+
+    // Exported, nothing is left to ask about; an edit after that is new again.
+    let out = dir.path().join("deck.apkg");
+    activate(
+        &next,
+        "export-to",
+        Some(&out.display().to_string().to_variant()),
+    );
+    wait_for("the export", 60, || !next.busy());
+    assert_eq!(next.unexported(), 0);
+    next.imp()
+        .cards
+        .item(1)
+        .and_downcast::<crate::card_object::CardObject>()
+        .expect("a card")
+        .set_second("changed after the export");
+    assert_eq!(next.unexported(), 1);
+    wait_for("the export in the session file", 5, || {
+        saved(&path)["exported"].as_array().map(Vec::len) == Some(cards.len())
+    });
+    let corrected = saved(&path)["pages"][0]["corrected"].clone();
+    assert!(
+        corrected
+            .as_str()
+            .is_some_and(|t| t.starts_with("corrigé ")),
+        "the restored correction is kept: {corrected}"
+    );
+
+    // Discard forgets the session: the window closes and the file is gone.
+    next.close();
+    click(&message_dialog().expect("asked again"), "_Discard");
+    wait_for("the window to close", 5, || !next.is_visible());
+    assert!(!path.exists(), "the discarded session is not restored");
+    w.close();
+    if let Some(d) = message_dialog() {
+        click(&d, "_Cancel");
+    }
+}
+
+#[gtk::test]
+fn a_session_file_that_cannot_be_read_is_set_aside_not_written_over() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("session.json");
+    std::fs::write(&path, b"{\"version\": 1, \"pages\": [{\"pa").expect("write");
+    let w = window(dir.path());
+    w.load_session(Some(path.clone()));
+    w.add_files(vec![sample("vocabulaire.png")]);
+    wait_for("the page to be read", 120, || !w.busy());
+    wait_for("the new session", 5, || saved(&path)["pages"].is_array());
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("unreadable"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the old file is kept beside the new one");
+    assert_eq!(
+        std::fs::read(aside[0].path()).expect("kept"),
+        b"{\"version\": 1, \"pages\": [{\"pa"
+    );
+    w.close();
+}

@@ -192,6 +192,8 @@ impl App {
             .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
             .env("OCR_TO_ANKI_GUI_SETTINGS", settings)
             .env("XDG_CACHE_HOME", cache)
+            // The session is kept beside the settings, never in the user's own data folder.
+            .env("XDG_DATA_HOME", settings.with_file_name("data"))
             .env("GSK_RENDERER", "cairo")
             .env("GTK_A11Y", "none")
             .env("G_MESSAGES_DEBUG", "all")
@@ -468,6 +470,70 @@ fn photo_to_anki_through_the_window() {
     // The settings file now remembers the dark style.
     let saved = std::fs::read_to_string(&settings).expect("settings");
     assert!(saved.contains("style = \"dark\""), "{saved}");
+}
+
+/// The session file the app keeps in the data folder `start_on` gives it, as JSON.
+fn session_of(settings: &Path) -> serde_json::Value {
+    std::fs::read_to_string(
+        settings
+            .with_file_name("data")
+            .join("ocr-to-anki/session.json"),
+    )
+    .ok()
+    .and_then(|t| serde_json::from_str(&t).ok())
+    .unwrap_or_default()
+}
+
+#[test]
+fn a_killed_app_comes_back_with_its_pages_and_cards() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = settings_file(dir.path(), "backend = \"builtin\"\n");
+    let cache = dir.path().join("cache");
+    let pages = [sample("vocabulaire-photo.jpg"), sample("vocabulaire.png")];
+    let mut app = App::start(&settings, &cache, &pages);
+    app.wait_for("both pages read and kept", 180, || {
+        let s = session_of(&settings);
+        s["pages"]
+            .as_array()
+            .is_some_and(|p| p.len() == 2 && p.iter().all(|p| p["page"]["blocks"].is_array()))
+    });
+    app.activate(WINDOW_PATH, "generate", None);
+    app.wait_for("the cards", 120, || app.enabled("export-to"));
+    app.wait_for("the cards kept", 10, || {
+        session_of(&settings)["cards"]
+            .as_array()
+            .is_some_and(|c| c.len() >= 8)
+    });
+    let before = session_of(&settings);
+    let kept: Vec<anki_export::Card> =
+        serde_json::from_value(before["cards"].clone()).expect("cards in the session");
+
+    // No chance to save anything more: SIGKILL.
+    app.child.kill().expect("killed");
+    app.child.wait().expect("gone");
+    drop(app);
+
+    // Started with no files, it has the pages and cards again, read already.
+    let app = App::start(&settings, &cache, &[]);
+    app.wait_for("the cards restored", 30, || app.enabled("export-to"));
+    assert!(app.enabled("generate"), "the pages come back read");
+    let after = session_of(&settings);
+    assert_eq!(after["pages"], before["pages"]);
+    screenshot("5-restored");
+    let deck = app.export_to(dir.path());
+    // Exported, quitting asks nothing.
+    app.quit();
+
+    let report = test_support::anki_import(&[&deck]);
+    let notes = report["notes"].as_array().expect("notes");
+    let mut guids: Vec<String> = notes
+        .iter()
+        .map(|n| n["guid"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    guids.sort();
+    let mut expected: Vec<String> = kept.iter().map(anki_export::Card::guid).collect();
+    expected.sort();
+    assert_eq!(guids, expected, "the same notes, by identity: {report}");
 }
 
 /// An OpenAI-compatible server that answers one card quoting the sample, and keeps the path and

@@ -61,6 +61,18 @@ pub struct Window {
     pub read_cancel: RefCell<Arc<AtomicBool>>,
     /// Set to stop the card generation under way.
     pub generate_cancel: RefCell<Arc<AtomicBool>>,
+    /// Where the session is kept (none: not kept), and whether a save is due.
+    pub session_path: RefCell<Option<PathBuf>>,
+    pub save_due: Cell<bool>,
+    /// Whether the last save failed (said once, not at every keystroke).
+    pub save_failing: Cell<bool>,
+    /// The cards as last exported, and those of an export under way.
+    pub exported: RefCell<Vec<anki_export::Card>>,
+    pub exporting_cards: RefCell<Vec<anki_export::Card>>,
+    /// What to do once the export under way has succeeded.
+    pub after_export: Cell<Option<super::After>>,
+    /// Set once the user has chosen to close with cards not exported.
+    pub close_confirmed: Cell<bool>,
     /// The file dialog open now, kept alive until it answers.
     pub dialog: RefCell<Option<gtk::FileChooserNative>>,
     /// Where jobs report to.
@@ -95,6 +107,13 @@ impl Default for Window {
             exporting: Cell::default(),
             read_cancel: RefCell::default(),
             generate_cancel: RefCell::default(),
+            session_path: RefCell::default(),
+            save_due: Cell::default(),
+            save_failing: Cell::default(),
+            exported: RefCell::default(),
+            exporting_cards: RefCell::default(),
+            after_export: Cell::default(),
+            close_confirmed: Cell::default(),
             dialog: RefCell::default(),
             tx,
             rx,
@@ -129,6 +148,9 @@ impl WidgetImpl for Window {}
 
 impl WindowImpl for Window {
     fn close_request(&self) -> glib::Propagation {
+        if !self.obj().may_close() {
+            return glib::Propagation::Stop;
+        }
         self.obj().on_close();
         self.parent_close_request()
     }

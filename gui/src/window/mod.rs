@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use adw::prelude::*;
 use adw::subclass::prelude::*;
@@ -19,11 +20,35 @@ use crate::card_row::CardRow;
 use crate::keyring;
 use crate::page_row::{PageRow, RowState};
 use crate::preferences::Preferences;
+use crate::session::{SavedPage, Session};
 use crate::settings::{Settings, Style};
 use crate::work::{self, Msg, Pixels, file_name};
 
 /// Words Tesseract is less sure of than this (0 to 100) are marked for checking.
 pub const LOW_CONFIDENCE: f32 = 70.0;
+
+/// How long edits wait before the session is saved: a crash loses at most this much typing.
+const SAVE_DELAY: Duration = Duration::from_millis(250);
+
+/// What to do once the cards are exported (or let go), when the user was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    /// Close the window.
+    Close,
+    /// Start a new, empty session.
+    New,
+}
+
+/// Where the text of a read page came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadFrom {
+    /// Tesseract read it now.
+    Tesseract,
+    /// The OCR cache had it.
+    Cache,
+    /// The last session kept it.
+    Session,
+}
 
 /// Where a page stands.
 #[derive(Debug)]
@@ -36,8 +61,8 @@ pub enum PageState {
     Read {
         /// What OCR found.
         page: Box<Page>,
-        /// Whether it came from the cache.
-        cached: bool,
+        /// Where its text came from.
+        from: ReadFrom,
     },
     /// It could not be read; the message names the file and the cause.
     Failed(String),
@@ -76,14 +101,16 @@ impl PageEntry {
             PageState::Waiting => ("Waiting to be read".into(), RowState::Idle),
             PageState::Reading => ("Reading…".into(), RowState::Busy),
             PageState::Failed(e) => (e.clone(), RowState::Failed),
-            PageState::Read { page, cached } => {
+            PageState::Read { page, from } => {
                 let low = page
                     .words()
                     .filter(|w| w.confidence < LOW_CONFIDENCE)
                     .count();
                 let mut s = format!("{} words · {low} to check", page.word_count());
-                if *cached {
-                    s.push_str(" · from the cache");
+                match from {
+                    ReadFrom::Tesseract => {}
+                    ReadFrom::Cache => s.push_str(" · from the cache"),
+                    ReadFrom::Session => s.push_str(" · from the last session"),
                 }
                 (s, RowState::Idle)
             }
@@ -104,7 +131,251 @@ impl Window {
     pub fn new(app: &impl IsA<gtk::Application>) -> Self {
         let window: Self = glib::Object::builder().property("application", app).build();
         window.load_settings(Settings::default_path());
+        window.load_session(Session::default_path());
         window
+    }
+
+    /// Restores the session kept at `path` and keeps the session there from now on (none: not
+    /// kept). A file that cannot be read is set aside, never written over.
+    pub fn load_session(&self, path: Option<PathBuf>) {
+        let imp = self.imp();
+        let session = match path.as_deref().map(Session::load) {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => {
+                let path = path.clone().unwrap_or_default();
+                let aside = path.with_extension(format!(
+                    "unreadable-{}.json",
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs())
+                ));
+                match std::fs::rename(&path, &aside) {
+                    Ok(()) => self.toast(&format!("{e}; it is kept as {}", aside.display())),
+                    Err(r) => {
+                        // Saving would write over it: keep no session this time.
+                        self.toast(&format!("{e}; this session will not be kept ({r})"));
+                        return;
+                    }
+                }
+                Session::default()
+            }
+            None => Session::default(),
+        };
+        imp.session_path.replace(path);
+        self.restore(session);
+    }
+
+    /// Puts the pages and cards of a saved session in the window.
+    fn restore(&self, session: Session) {
+        let imp = self.imp();
+        let mut paths = Vec::new();
+        for saved in session.pages {
+            let (state, text) = match saved.page {
+                Some(page) => {
+                    let (buffer, words) = self.text_of(&page);
+                    if let Some(corrected) = &saved.corrected {
+                        buffer.set_text(corrected);
+                        buffer.set_modified(true);
+                    }
+                    let state = PageState::Read {
+                        page: Box::new(page),
+                        from: ReadFrom::Session,
+                    };
+                    (state, Some((buffer, words)))
+                }
+                None => (PageState::Waiting, None),
+            };
+            self.push_page(saved.path.clone(), state, text);
+            paths.push(saved.path);
+        }
+        for card in session.cards {
+            imp.cards.append(&CardObject::new(card));
+        }
+        imp.exported.replace(session.exported);
+        if !paths.is_empty() {
+            work::pictures(paths, imp.tx.clone());
+            self.update_pages_view();
+            self.select_page(0);
+            self.start_reading();
+        }
+        self.update_actions();
+    }
+
+    /// The session as it stands now.
+    fn session(&self) -> Session {
+        let imp = self.imp();
+        let pages = imp
+            .pages
+            .borrow()
+            .iter()
+            .map(|p| {
+                let (page, corrected) = match (&p.state, &p.buffer) {
+                    (PageState::Read { page, .. }, Some(b)) if b.is_modified() => (
+                        Some((**page).clone()),
+                        Some(b.text(&b.start_iter(), &b.end_iter(), false).into()),
+                    ),
+                    (PageState::Read { page, .. }, _) => (Some((**page).clone()), None),
+                    _ => (None, None),
+                };
+                SavedPage {
+                    path: p.path.clone(),
+                    page,
+                    corrected,
+                }
+            })
+            .collect();
+        Session {
+            version: crate::session::VERSION,
+            pages,
+            cards: self.cards(),
+            exported: imp.exported.borrow().clone(),
+        }
+    }
+
+    /// Saves the session soon, once for a burst of changes.
+    fn queue_save(&self) {
+        let imp = self.imp();
+        if imp.session_path.borrow().is_none() || imp.save_due.replace(true) {
+            return;
+        }
+        glib::timeout_add_local_once(
+            SAVE_DELAY,
+            glib::clone!(
+                #[weak(rename_to = window)]
+                self,
+                move || window.save_session()
+            ),
+        );
+    }
+
+    /// Saves the session now; says so once when it cannot, not at every keystroke.
+    fn save_session(&self) {
+        let imp = self.imp();
+        imp.save_due.set(false);
+        let Some(path) = imp.session_path.borrow().clone() else {
+            return;
+        };
+        match self.session().save(&path) {
+            Ok(()) => imp.save_failing.set(false),
+            Err(e) => {
+                if !imp.save_failing.replace(true) {
+                    self.alert(
+                        "The Session Cannot Be Saved",
+                        &format!(
+                            "{e}.\n\nUntil it can, quitting or a crash loses this session's \
+                             work: export the cards to keep them."
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The cards that changed or came since they were last exported or sent to Anki.
+    pub fn unexported(&self) -> usize {
+        crate::session::unexported(&self.cards(), &self.imp().exported.borrow())
+    }
+
+    /// Whether the window may close now; when cards are not exported, asks instead.
+    fn may_close(&self) -> bool {
+        let n = self.unexported();
+        if self.imp().close_confirmed.get() || n == 0 {
+            return true;
+        }
+        self.ask_unexported(After::Close, n);
+        false
+    }
+
+    /// Asks whether to export the `n` cards not exported before `after`, let them go, or stay.
+    fn ask_unexported(&self, after: After, n: usize) {
+        let heading = match after {
+            After::Close => "Export the Cards Before Quitting?",
+            After::New => "Export the Cards Before Starting Anew?",
+        };
+        let body = format!(
+            "{} not been exported or sent to Anki. Discarding forgets this session's pages and \
+             cards.",
+            match n {
+                1 => "1 card has".to_owned(),
+                n => format!("{n} cards have"),
+            }
+        );
+        let dialog = adw::MessageDialog::new(Some(self), Some(heading), Some(&body));
+        dialog.add_responses(&[
+            ("cancel", "_Cancel"),
+            ("discard", "_Discard"),
+            ("export", "_Export…"),
+        ]);
+        dialog.set_response_appearance("discard", adw::ResponseAppearance::Destructive);
+        dialog.set_response_appearance("export", adw::ResponseAppearance::Suggested);
+        dialog.set_default_response(Some("export"));
+        dialog.set_close_response("cancel");
+        dialog.connect_response(
+            None,
+            glib::clone!(
+                #[weak(rename_to = window)]
+                self,
+                move |_, response| match response {
+                    "export" => {
+                        window.imp().after_export.set(Some(after));
+                        window.export_dialog();
+                    }
+                    "discard" => {
+                        window.clear_session();
+                        if after == After::Close {
+                            window.imp().close_confirmed.set(true);
+                            window.close();
+                        }
+                    }
+                    _ => {}
+                }
+            ),
+        );
+        dialog.present();
+    }
+
+    /// Starts a new session, asking first when cards are not exported.
+    fn new_session(&self) {
+        match self.unexported() {
+            0 => self.clear_session(),
+            n => self.ask_unexported(After::New, n),
+        }
+    }
+
+    /// Empties the window and the saved session.
+    fn clear_session(&self) {
+        let imp = self.imp();
+        self.cancel();
+        let entries: Vec<PageEntry> = imp.pages.borrow_mut().drain(..).collect();
+        for e in entries {
+            imp.page_list.remove(&e.row);
+        }
+        imp.current.set(None);
+        imp.cards.remove_all();
+        imp.exported.borrow_mut().clear();
+        imp.cards_info.set_text("");
+        self.clear_page_view();
+        self.update_pages_view();
+        imp.stack.set_visible_child_name("pages");
+        self.save_session();
+        self.update_actions();
+    }
+
+    /// What happens after an export or a send to Anki of `cards` succeeded.
+    fn cards_exported(&self, cards: Vec<Card>, from_dialog: bool) {
+        let imp = self.imp();
+        let now = self.cards();
+        {
+            let mut exported = imp.exported.borrow_mut();
+            exported.retain(|c| now.contains(c) && !cards.contains(c));
+            exported.extend(cards);
+        }
+        self.save_session();
+        match imp.after_export.take().filter(|_| from_dialog) {
+            Some(After::Close) => self.close(),
+            Some(After::New) => self.clear_session(),
+            None => {}
+        }
     }
 
     /// Reads the settings from `path` (none: the defaults, never saved) and applies them.
@@ -148,7 +419,19 @@ impl Window {
         imp.cards.connect_items_changed(glib::clone!(
             #[weak(rename_to = window)]
             self,
-            move |_, _, _, _| window.update_cards_view()
+            move |store, position, _, added| {
+                for i in position..position + added {
+                    if let Some(card) = store.item(i).and_downcast::<CardObject>() {
+                        card.connect_changed(glib::clone!(
+                            #[weak]
+                            window,
+                            move |_| window.queue_save()
+                        ));
+                    }
+                }
+                window.update_cards_view();
+                window.queue_save();
+            }
         ));
         imp.page_list.connect_row_selected(glib::clone!(
             #[weak(rename_to = window)]
@@ -252,6 +535,7 @@ impl Window {
             })
             .build();
         self.add_action_entries([
+            simple("new-session", Window::new_session),
             simple("open", Window::open_dialog),
             simple("export", Window::export_dialog),
             with_string("export-to", |w, p| w.export_to(Path::new(&p))),
@@ -329,6 +613,7 @@ impl Window {
             }
         }
         self.save_settings();
+        self.save_session();
     }
 
     /// Shows a short message at the bottom of the window.
@@ -397,20 +682,7 @@ impl Window {
                     self.toast(&format!("{} is already in the list", file_name(&path)));
                     continue;
                 }
-                let row = PageRow::new(&file_name(&path));
-                let entry = PageEntry {
-                    path: path.clone(),
-                    state: PageState::Waiting,
-                    row: row.clone(),
-                    photo: None,
-                    prepared: None,
-                    prepare_asked: false,
-                    buffer: None,
-                    words: Vec::new(),
-                };
-                entry.show_status();
-                imp.page_list.append(&row);
-                imp.pages.borrow_mut().push(entry);
+                self.push_page(path.clone(), PageState::Waiting, None);
                 added.push(path);
             }
         }
@@ -426,6 +698,32 @@ impl Window {
             self.select_page(0);
         }
         self.start_reading();
+        self.queue_save();
+    }
+
+    /// Adds a page at the end of the list, with its text when it has been read.
+    fn push_page(
+        &self,
+        path: PathBuf,
+        state: PageState,
+        text: Option<(gtk::TextBuffer, Vec<(gtk::TextTag, BBox)>)>,
+    ) {
+        let imp = self.imp();
+        let row = PageRow::new(&file_name(&path));
+        let (buffer, words) = text.map_or((None, Vec::new()), |(b, w)| (Some(b), w));
+        let entry = PageEntry {
+            path,
+            state,
+            row: row.clone(),
+            photo: None,
+            prepared: None,
+            prepare_asked: false,
+            buffer,
+            words,
+        };
+        entry.show_status();
+        imp.page_list.append(&row);
+        imp.pages.borrow_mut().push(entry);
     }
 
     /// Selects the page at `index` in the list.
@@ -483,6 +781,7 @@ impl Window {
             self.show_page(i);
         }
         self.start_reading();
+        self.queue_save();
     }
 
     fn remove_page(&self) {
@@ -505,6 +804,7 @@ impl Window {
             self.clear_page_view();
         }
         self.update_actions();
+        self.queue_save();
     }
 
     fn update_pages_view(&self) {
@@ -611,6 +911,11 @@ impl Window {
             words.push((tag, w.bbox));
         }
         buffer.set_modified(false);
+        buffer.connect_changed(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |_| window.queue_save()
+        ));
         buffer.connect_mark_set(glib::clone!(
             #[weak(rename_to = window)]
             self,
@@ -774,24 +1079,35 @@ impl Window {
             Msg::CardsDone(result) => self.cards_made(result),
             Msg::Exported(result) => {
                 imp.exporting.set(false);
-                match result {
-                    Ok((path, s)) => self.toast(&format!(
-                        "Saved {} notes ({} cards) to {}",
-                        s.notes,
-                        s.cards,
-                        path.display()
-                    )),
-                    Err(e) => self.alert("Cannot Export the Deck", &e),
-                }
+                let cards = imp.exporting_cards.take();
                 self.update_actions();
+                match result {
+                    Ok((path, s)) => {
+                        self.toast(&format!(
+                            "Saved {} notes ({} cards) to {}",
+                            s.notes,
+                            s.cards,
+                            path.display()
+                        ));
+                        self.cards_exported(cards, true);
+                    }
+                    Err(e) => {
+                        imp.after_export.set(None);
+                        self.alert("Cannot Export the Deck", &e);
+                    }
+                }
             }
             Msg::Sent(result) => {
                 imp.exporting.set(false);
+                let cards = imp.exporting_cards.take();
                 match result {
-                    Ok(s) => self.toast(&format!(
-                        "Added {} notes to Anki; {} were there already",
-                        s.notes, s.duplicates
-                    )),
+                    Ok(s) => {
+                        self.toast(&format!(
+                            "Added {} notes to Anki; {} were there already",
+                            s.notes, s.duplicates
+                        ));
+                        self.cards_exported(cards, false);
+                    }
                     Err(e) => self.alert(
                         "Cannot Send the Cards to Anki",
                         &format!(
@@ -827,7 +1143,11 @@ impl Window {
                     }
                     PageState::Read {
                         page: Box::new(page),
-                        cached,
+                        from: if cached {
+                            ReadFrom::Cache
+                        } else {
+                            ReadFrom::Tesseract
+                        },
                     }
                 }
                 Err(_) if cancelled => PageState::Waiting,
@@ -845,6 +1165,7 @@ impl Window {
             self.show_page(i);
         }
         self.update_actions();
+        self.queue_save();
     }
 
     // ---- cards ----
@@ -1110,12 +1431,14 @@ impl Window {
         let deck = match self.deck() {
             Ok(d) => d,
             Err(e) => {
+                imp.after_export.set(None);
                 imp.stack.set_visible_child_name("cards");
                 self.alert("Cannot Export the Deck", &e);
                 return;
             }
         };
         imp.exporting.set(true);
+        imp.exporting_cards.replace(deck.cards.clone());
         self.update_actions();
         work::export(deck, path.to_owned(), imp.tx.clone());
     }
@@ -1130,6 +1453,7 @@ impl Window {
             }
         };
         imp.exporting.set(true);
+        imp.exporting_cards.replace(deck.cards.clone());
         self.update_actions();
         let url = imp.settings.borrow().anki_connect_url.clone();
         work::send_to_anki(deck, url, imp.tx.clone());
@@ -1192,6 +1516,8 @@ impl Window {
             move |d, response| {
                 if response == gtk::ResponseType::Accept {
                     accepted(&window, d);
+                } else {
+                    window.imp().after_export.set(None);
                 }
                 d.destroy();
                 window.imp().dialog.take();
