@@ -6,8 +6,11 @@ use gtk::{CompositeTemplate, glib};
 use llm_client::BackendKind;
 
 use crate::keyring;
-use crate::settings::Settings;
+use crate::settings::{AUTOMATIC, Settings};
 use crate::window::Window;
+
+/// The position of "Automatic" in the generator menu, after the backends in their own order.
+const AUTOMATIC_INDEX: u32 = BackendKind::ALL.len() as u32;
 
 mod imp {
     use super::*;
@@ -102,11 +105,13 @@ impl Preferences {
 
     fn show(&self, s: &Settings) {
         let imp = self.imp();
-        let index = BackendKind::ALL
-            .iter()
-            .position(|k| *k == s.backend_kind())
-            .unwrap_or(0);
-        imp.backend.set_selected(u32::try_from(index).unwrap_or(0));
+        let index = if s.automatic() {
+            AUTOMATIC_INDEX
+        } else {
+            let i = BackendKind::ALL.iter().position(|k| *k == s.backend_kind());
+            u32::try_from(i.unwrap_or(0)).unwrap_or(0)
+        };
+        imp.backend.set_selected(index);
         imp.base_url.set_text(&s.base_url);
         imp.model.set_text(&s.model);
         imp.api_key_env.set_text(&s.api_key_env);
@@ -192,9 +197,19 @@ impl Preferences {
         imp.model.set_title(&model_hint);
     }
 
+    /// The backend whose rows are shown (automatic: Ollama's).
     fn kind(&self) -> BackendKind {
         let i = self.imp().backend.selected() as usize;
         BackendKind::ALL.get(i).copied().unwrap_or_default()
+    }
+
+    /// The generator setting chosen.
+    fn backend_name(&self) -> &'static str {
+        if self.imp().backend.selected() == AUTOMATIC_INDEX {
+            AUTOMATIC
+        } else {
+            self.kind().name()
+        }
     }
 
     /// The settings as edited, on top of `base` (which holds what this window does not show).
@@ -221,7 +236,7 @@ impl Preferences {
         };
         let defaults = Settings::default();
         Settings {
-            backend: self.kind().name().to_owned(),
+            backend: self.backend_name().to_owned(),
             base_url: text(&imp.base_url),
             model: text(&imp.model),
             api_key_env: or(text(&imp.api_key_env), &defaults.api_key_env),

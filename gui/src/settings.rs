@@ -31,6 +31,9 @@ pub enum SettingsError {
     },
 }
 
+/// The generator setting that picks Ollama when it answers and the built-in reader otherwise.
+pub const AUTOMATIC: &str = "auto";
+
 /// Light, dark, or whatever the desktop prefers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -66,7 +69,8 @@ impl Style {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
-    /// Which generator makes cards: ollama, openai or builtin.
+    /// Which generator makes cards: auto (Ollama when it answers, else the built-in reader),
+    /// ollama, openai or builtin.
     pub backend: String,
     /// The model server's address; empty for the backend's default.
     pub base_url: String,
@@ -101,7 +105,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            backend: BackendKind::Ollama.name().into(),
+            backend: AUTOMATIC.into(),
             base_url: String::new(),
             model: String::new(),
             api_key_env: DEFAULT_API_KEY_ENV.into(),
@@ -166,9 +170,14 @@ impl Settings {
         Ok(())
     }
 
-    /// The backend these settings name (an unknown name falls back to Ollama).
+    /// The backend these settings name (automatic and an unknown name: Ollama).
     pub fn backend_kind(&self) -> BackendKind {
         self.backend.parse().unwrap_or_default()
+    }
+
+    /// Whether the built-in reader stands in when Ollama does not answer.
+    pub fn automatic(&self) -> bool {
+        self.backend.trim().eq_ignore_ascii_case(AUTOMATIC)
     }
 
     /// How a model is asked, for these settings.

@@ -248,23 +248,25 @@ fn files_dropped_on_the_window_are_added() {
     w.close();
 }
 
-/// The message dialog shown that asks about cards not exported, if one is; fails the test on
-/// any other dialog.
-fn message_dialog() -> Option<adw::MessageDialog> {
+/// The message dialog shown over `window` whose heading starts with `heading`, if one is; fails
+/// the test on any other dialog.
+fn dialog_headed(window: &Window, heading: &str) -> Option<adw::MessageDialog> {
     let shown: Vec<adw::MessageDialog> = gtk::Window::list_toplevels()
         .into_iter()
         .filter_map(|w| w.downcast::<adw::MessageDialog>().ok())
         .filter(|d| d.is_visible())
+        .filter(|d| d.transient_for().as_ref() == Some(window.upcast_ref::<gtk::Window>()))
         .collect();
     for d in &shown {
-        let heading = d.heading().unwrap_or_default();
-        assert!(
-            heading.starts_with("Export the Cards"),
-            "another dialog: {heading}: {}",
-            d.body()
-        );
+        let h = d.heading().unwrap_or_default();
+        assert!(h.starts_with(heading), "another dialog: {h}: {}", d.body());
     }
     shown.into_iter().next()
+}
+
+/// The dialog over `window` that asks about cards not exported, if it is shown.
+fn message_dialog(window: &Window) -> Option<adw::MessageDialog> {
+    dialog_headed(window, "Export the Cards")
 }
 
 /// Clicks the button labelled `label` in `dialog`, as a user does.
@@ -361,10 +363,10 @@ fn the_session_is_kept_as_it_changes_and_comes_back_in_the_next_window() {
 
     // Closing with cards not exported asks; Cancel keeps the window and its work.
     next.close();
-    let dialog = message_dialog().expect("the window asks before closing");
+    let dialog = message_dialog(&next).expect("the window asks before closing");
     assert!(next.is_visible());
     click(&dialog, "_Cancel");
-    wait_for("the dialog to go", 5, || message_dialog().is_none());
+    wait_for("the dialog to go", 5, || message_dialog(&next).is_none());
     assert!(next.is_visible() && path.exists());
 
     // Exported, nothing is left to ask about; an edit after that is new again.
@@ -396,11 +398,11 @@ fn the_session_is_kept_as_it_changes_and_comes_back_in_the_next_window() {
 
     // Discard forgets the session: the window closes and the file is gone.
     next.close();
-    click(&message_dialog().expect("asked again"), "_Discard");
+    click(&message_dialog(&next).expect("asked again"), "_Discard");
     wait_for("the window to close", 5, || !next.is_visible());
     assert!(!path.exists(), "the discarded session is not restored");
     w.close();
-    if let Some(d) = message_dialog() {
+    if let Some(d) = message_dialog(&w) {
         click(&d, "_Cancel");
     }
 }
@@ -425,5 +427,65 @@ fn a_session_file_that_cannot_be_read_is_set_aside_not_written_over() {
         std::fs::read(aside[0].path()).expect("kept"),
         b"{\"version\": 1, \"pages\": [{\"pa"
     );
+    w.close();
+}
+
+/// A window whose generator is `backend` at an address where nothing listens.
+fn window_with_no_server(dir: &Path, backend: &str) -> Window {
+    let w = window(dir);
+    w.set_settings(Settings {
+        backend: backend.into(),
+        base_url: "http://127.0.0.1:9".into(),
+        ..w.settings()
+    });
+    w
+}
+
+#[gtk::test]
+fn a_generator_that_does_not_answer_offers_the_ways_out_as_buttons() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = window_with_no_server(dir.path(), "ollama");
+    let imp = w.imp();
+    wait_for("the window to say who makes cards", 30, || {
+        imp.cards_empty
+            .description()
+            .is_some_and(|d| d.contains("cannot be made until it answers"))
+    });
+    w.add_files(vec![sample("vocabulaire.png")]);
+    wait_for("the page to be read", 120, || !w.busy());
+    activate(&w, "generate", None);
+    wait_for("the dialog", 30, || {
+        dialog_headed(&w, "Cannot Make Cards").is_some()
+    });
+    assert!(w.cards().is_empty());
+    // One click: the built-in reader is chosen, kept, and makes the cards.
+    click(
+        &dialog_headed(&w, "Cannot Make Cards").expect("shown"),
+        "Use _Built-in Reader",
+    );
+    wait_for("the cards", 60, || !w.cards().is_empty() && !w.busy());
+    let saved = Settings::load(&dir.path().join("gui.toml")).expect("saved");
+    assert_eq!(saved.backend, "builtin");
+    w.close();
+}
+
+#[gtk::test]
+fn automatic_uses_the_built_in_reader_when_no_model_server_answers_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = window_with_no_server(dir.path(), "auto");
+    let imp = w.imp();
+    wait_for("the window to say who makes cards", 30, || {
+        imp.cards_empty
+            .description()
+            .is_some_and(|d| d.contains("the built-in reader makes the cards"))
+    });
+    w.add_files(vec![sample("vocabulaire.png")]);
+    wait_for("the page to be read", 120, || !w.busy());
+    activate(&w, "generate", None);
+    wait_for("the cards", 60, || !w.busy());
+    assert!(dialog_headed(&w, "none expected").is_none());
+    assert!(w.cards().len() >= 8, "{:?}", w.cards());
+    let info = imp.cards_info.text();
+    assert!(info.contains("with the built-in reader"), "{info}");
     w.close();
 }

@@ -109,6 +109,8 @@ pub enum Msg {
     },
     /// Card generation is over.
     CardsDone(Result<Cards, String>),
+    /// Which generator will make cards, found out by asking it: a sentence for the window.
+    Generator(String),
     /// A deck was written.
     Exported(Result<(PathBuf, ExportSummary), String>),
     /// Cards were sent to Anki.
@@ -124,6 +126,64 @@ pub struct Cards {
     pub report: Report,
     /// One line per page whose cards could not be made.
     pub errors: Vec<String>,
+    /// Set when the built-in reader stood in for a model server that did not answer: why.
+    pub stood_in: Option<String>,
+}
+
+/// The generator to use: the one chosen, or (when `automatic`) the built-in reader if the
+/// chosen one does not answer, with why it stood in.
+async fn usable(
+    choice: GeneratorChoice,
+    automatic: bool,
+) -> Result<(Box<dyn llm_client::CardGenerator>, Option<String>), String> {
+    let generator = choice.build().map_err(|e| e.to_string())?;
+    match generator.check().await {
+        Ok(()) => Ok((generator, None)),
+        Err(e) if automatic => {
+            let builtin = GeneratorChoice {
+                kind: llm_client::BackendKind::Builtin,
+                ..GeneratorChoice::default()
+            };
+            Ok((builtin.build().map_err(|e| e.to_string())?, Some(said(&e))))
+        }
+        Err(e) => Err(said(&e)),
+    }
+}
+
+/// The error as the window says it: the command-line advice some errors carry left out, since
+/// the window offers its own ways out.
+fn said(e: &llm_client::LlmError) -> String {
+    match e {
+        llm_client::LlmError::Connect {
+            backend,
+            url,
+            message,
+            ..
+        } => format!("The {backend} server at {url} does not answer ({message})"),
+        e => e.to_string(),
+    }
+}
+
+/// Finds out which generator will make cards, and says it in one sentence.
+pub fn find_generator(choice: GeneratorChoice, automatic: bool, tx: Sender) {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return send(&tx, Msg::Generator(e)),
+    };
+    rt.spawn(async move {
+        let builtin = choice.kind == llm_client::BackendKind::Builtin;
+        let line = match usable(choice, automatic).await {
+            Ok(_) if builtin => "Cards are made by the built-in reader, which needs no model: \
+                                 it reads vocabulary lists, Q/A lines and glossaries."
+                .to_owned(),
+            Ok((_, Some(why))) => {
+                format!("No model server answered ({why}): the built-in reader makes the cards.")
+            }
+            Ok((g, None)) => format!("Cards are made by {}.", g.describe()),
+            Err(e) => format!("{e}: cards cannot be made until it answers."),
+        };
+        let _ = tx.send(Msg::Generator(line)).await;
+    });
 }
 
 /// The sending end of the window's message channel.
@@ -266,7 +326,7 @@ pub fn read(paths: Vec<PathBuf>, options: OcrOptions, cancel: Arc<AtomicBool>, t
 /// Makes cards from the documents with the chosen generator.
 pub fn generate(
     documents: Vec<Document>,
-    choice: GeneratorChoice,
+    (choice, automatic): (GeneratorChoice, bool),
     options: CardOptions,
     cancel: Arc<AtomicBool>,
     tx: Sender,
@@ -277,8 +337,7 @@ pub fn generate(
     };
     rt.spawn(async move {
         let result = async {
-            let generator = choice.build().map_err(|e| e.to_string())?;
-            generator.check().await.map_err(|e| e.to_string())?;
+            let (generator, stood_in) = usable(choice, automatic).await?;
             let total = documents.len();
             let progress_tx = tx.clone();
             let progress = move |p: llm_client::BatchProgress<'_>| {
@@ -317,6 +376,7 @@ pub fn generate(
                 cards: merged.cards,
                 report: merged.report,
                 errors,
+                stood_in,
             })
         }
         .await;

@@ -194,6 +194,8 @@ impl App {
             .env("XDG_CACHE_HOME", cache)
             // The session is kept beside the settings, never in the user's own data folder.
             .env("XDG_DATA_HOME", settings.with_file_name("data"))
+            // No test reaches an Ollama this machine may run: nothing listens at the discard port.
+            .env("OLLAMA_HOST", "http://127.0.0.1:9")
             .env("GSK_RENDERER", "cairo")
             .env("GTK_A11Y", "none")
             .env("G_MESSAGES_DEBUG", "all")
@@ -470,6 +472,28 @@ fn photo_to_anki_through_the_window() {
     // The settings file now remembers the dark style.
     let saved = std::fs::read_to_string(&settings).expect("settings");
     assert!(saved.contains("style = \"dark\""), "{saved}");
+}
+
+#[test]
+fn a_fresh_profile_without_ollama_makes_cards_with_one_click() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // No settings file: the defaults of a first start.
+    let settings = dir.path().join("gui.toml");
+    let app = App::start(
+        &settings,
+        &dir.path().join("cache"),
+        &[sample("vocabulaire.png")],
+    );
+    app.wait_for("the page to be read", 180, || app.enabled("generate"));
+    app.activate(WINDOW_PATH, "generate", None);
+    app.wait_for("the cards", 120, || app.enabled("export-to"));
+    screenshot("6-first-run-cards");
+    let deck = app.export_to(dir.path());
+    app.quit();
+    let report = test_support::anki_import(&[&deck]);
+    let notes = report["notes"].as_array().expect("notes");
+    assert!(notes.len() >= 8, "{report}");
+    assert_eq!(report["imports"][0]["new"], notes.len());
 }
 
 /// The session file the app keeps in the data folder `start_on` gives it, as JSON.

@@ -42,6 +42,10 @@ pub struct Window {
     #[template_child]
     pub cards_info: TemplateChild<gtk::Label>,
     #[template_child]
+    pub cards_empty: TemplateChild<adw::StatusPage>,
+    #[template_child]
+    pub generate_button: TemplateChild<gtk::Button>,
+    #[template_child]
     pub card_list: TemplateChild<gtk::ListBox>,
 
     /// What the window remembers between runs, and where.
@@ -96,6 +100,8 @@ impl Default for Window {
             text: TemplateChild::default(),
             cards_stack: TemplateChild::default(),
             cards_info: TemplateChild::default(),
+            cards_empty: TemplateChild::default(),
+            generate_button: TemplateChild::default(),
             card_list: TemplateChild::default(),
             settings: RefCell::default(),
             settings_path: RefCell::default(),

@@ -405,6 +405,29 @@ impl Window {
         if let Some(p) = problem {
             self.toast(&p);
         }
+        self.find_generator();
+    }
+
+    /// The generator the settings choose, without its API key.
+    fn generator_choice(settings: &Settings) -> GeneratorChoice {
+        GeneratorChoice {
+            kind: settings.backend_kind(),
+            base_url: Some(settings.base_url.clone()),
+            model: Some(settings.model.clone()),
+            settings: settings.model_settings(),
+            cache: work::answer_cache(),
+            ..GeneratorChoice::default()
+        }
+    }
+
+    /// Asks the chosen generator whether it answers, to say in the window who makes the cards.
+    fn find_generator(&self) {
+        let settings = self.settings();
+        work::find_generator(
+            Self::generator_choice(&settings),
+            settings.automatic(),
+            self.imp().tx.clone(),
+        );
     }
 
     fn setup(&self) {
@@ -589,6 +612,7 @@ impl Window {
         apply_style(settings.style);
         self.imp().settings.replace(settings);
         self.save_settings();
+        self.find_generator();
     }
 
     fn save_settings(&self) {
@@ -1077,6 +1101,13 @@ impl Window {
                     .set_text(Some(&format!("Making cards: {done} of {total} pages")));
             }
             Msg::CardsDone(result) => self.cards_made(result),
+            Msg::Generator(line) => {
+                imp.cards_empty.set_description(Some(&format!(
+                    "Open some pages, then make cards from them. {line}"
+                )));
+                imp.generate_button
+                    .set_tooltip_text(Some(&format!("Make Cards from the Pages (Ctrl+G). {line}")));
+            }
             Msg::Exported(result) => {
                 imp.exporting.set(false);
                 let cards = imp.exporting_cards.take();
@@ -1200,14 +1231,7 @@ impl Window {
             self.toast("No page has been read yet");
             return;
         }
-        let choice = GeneratorChoice {
-            kind: settings.backend_kind(),
-            base_url: Some(settings.base_url.clone()),
-            model: Some(settings.model.clone()),
-            settings: settings.model_settings(),
-            cache: work::answer_cache(),
-            ..GeneratorChoice::default()
-        };
+        let choice = Self::generator_choice(&settings);
         imp.generating.set(true);
         imp.progress.set_fraction(0.0);
         imp.progress.set_text(Some(&format!(
@@ -1251,7 +1275,7 @@ impl Window {
         imp.generate_cancel.replace(Arc::clone(&cancel));
         work::generate(
             documents,
-            choice,
+            (choice, settings.automatic()),
             settings.card_options(),
             cancel,
             imp.tx.clone(),
@@ -1292,13 +1316,7 @@ impl Window {
                 return;
             }
             Err(e) => {
-                self.alert(
-                    "Cannot Make Cards",
-                    &format!(
-                        "{e}\n\nIn Preferences, check the generator, its address and model, or \
-                         choose Built-in to make cards without a model."
-                    ),
-                );
+                self.cannot_make_cards(&e);
                 return;
             }
         };
@@ -1328,6 +1346,11 @@ impl Window {
                 .collect();
             line.push_str(&format!("; left out {dropped}: {}", reasons.join(", ")));
         }
+        if let Some(why) = &made.stood_in {
+            line.push_str(&format!(
+                " with the built-in reader, as no model server answered ({why})"
+            ));
+        }
         if report.flagged > 0 {
             line.push_str(&format!(
                 "; {} kept but tagged unverified (quote not found on the page)",
@@ -1342,6 +1365,47 @@ impl Window {
         if added > 0 {
             imp.stack.set_visible_child_name("cards");
         }
+    }
+
+    /// Says why no card could be made, with the ways out as buttons.
+    fn cannot_make_cards(&self, error: &str) {
+        let dialog = adw::MessageDialog::new(
+            Some(self),
+            Some("Cannot Make Cards"),
+            Some(&format!(
+                "{error}\n\nStart the model server and try again, check its address and model \
+                 in Preferences, or make the cards with the built-in reader, which needs no \
+                 model and reads vocabulary lists, Q/A lines and glossaries."
+            )),
+        );
+        dialog.add_responses(&[
+            ("preferences", "Open _Preferences"),
+            ("retry", "_Try Again"),
+            ("builtin", "Use _Built-in Reader"),
+        ]);
+        dialog.set_response_appearance("builtin", adw::ResponseAppearance::Suggested);
+        dialog.set_default_response(Some("builtin"));
+        dialog.set_close_response("close");
+        dialog.connect_response(
+            None,
+            glib::clone!(
+                #[weak(rename_to = window)]
+                self,
+                move |_, response| match response {
+                    "builtin" => {
+                        window.set_settings(Settings {
+                            backend: BackendKind::Builtin.name().into(),
+                            ..window.settings()
+                        });
+                        window.generate();
+                    }
+                    "retry" => window.generate(),
+                    "preferences" => Preferences::new(&window).present(),
+                    _ => {}
+                }
+            ),
+        );
+        dialog.present();
     }
 
     /// The cards in the list, as they are now.
