@@ -271,6 +271,11 @@ fn message_dialog(window: &Window) -> Option<adw::MessageDialog> {
 
 /// Clicks the button labelled `label` in `dialog`, as a user does.
 fn click(dialog: &adw::MessageDialog, label: &str) {
+    click_in(dialog.upcast_ref(), label);
+}
+
+/// Clicks the button labelled `label` somewhere inside `widget`.
+fn click_in(widget: &gtk::Widget, label: &str) {
     fn find(w: &gtk::Widget, label: &str) -> Option<gtk::Button> {
         if let Some(b) = w.downcast_ref::<gtk::Button>()
             && b.label().as_deref() == Some(label)
@@ -286,7 +291,7 @@ fn click(dialog: &adw::MessageDialog, label: &str) {
         }
         None
     }
-    find(dialog.upcast_ref(), label)
+    find(widget, label)
         .unwrap_or_else(|| panic!("no {label} button"))
         .emit_clicked();
 }
@@ -487,5 +492,56 @@ fn automatic_uses_the_built_in_reader_when_no_model_server_answers_and_says_so()
     assert!(w.cards().len() >= 8, "{:?}", w.cards());
     let info = imp.cards_info.text();
     assert!(info.contains("with the built-in reader"), "{info}");
+    w.close();
+}
+
+#[gtk::test]
+fn an_export_writes_the_good_cards_and_lists_the_others_with_a_way_to_each() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = window(dir.path());
+    let imp = w.imp();
+    for (first, second) in [
+        ("la poêle", "the pan"),
+        ("", "no front"),
+        ("le four", "the oven"),
+    ] {
+        activate(&w, "add-card", None);
+        let card = imp
+            .cards
+            .item(imp.cards.n_items() - 1)
+            .and_downcast::<crate::card_object::CardObject>()
+            .expect("a card");
+        card.set_first(first);
+        card.set_second(second);
+    }
+    let out = dir.path().join("deck.apkg");
+    activate(
+        &w,
+        "export-to",
+        Some(&out.display().to_string().to_variant()),
+    );
+    wait_for("the export", 60, || !w.busy());
+    let dialog = dialog_headed(&w, "1 Card Was Left Out").expect("the left-out card is listed");
+    assert!(dialog.body().contains("other 2 cards"), "{}", dialog.body());
+    // The deck holds the two good cards.
+    let report = test_support::anki_import(&[&out]);
+    let mut fronts: Vec<String> = report["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| n["fields"]["Front"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    fronts.sort();
+    assert_eq!(fronts, ["la poêle", "le four"]);
+    // The bad card is still not exported, and Show takes the user to it.
+    assert_eq!(w.unexported(), 1);
+    imp.stack.set_visible_child_name("pages");
+    click_in(dialog.upcast_ref(), "Show");
+    assert_eq!(imp.stack.visible_child_name().as_deref(), Some("cards"));
+    let focused = gtk::prelude::GtkWindowExt::focus(&w).expect("a focused widget");
+    let row = focused
+        .ancestor(crate::card_row::CardRow::static_type())
+        .expect("focus inside a card row");
+    assert_eq!(row.downcast::<gtk::ListBoxRow>().expect("a row").index(), 1);
     w.close();
 }

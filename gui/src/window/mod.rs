@@ -563,6 +563,7 @@ impl Window {
             simple("export", Window::export_dialog),
             with_string("export-to", |w, p| w.export_to(Path::new(&p))),
             with_string("add-file", |w, p| w.add_files(vec![PathBuf::from(p)])),
+            with_string("open-folder", |w, p| w.open_folder(Path::new(&p))),
             simple("send-to-anki", Window::send_to_anki),
             simple("generate", Window::generate),
             simple("add-card", Window::add_card),
@@ -1114,13 +1115,26 @@ impl Window {
                 self.update_actions();
                 match result {
                     Ok((path, s)) => {
-                        self.toast(&format!(
+                        let toast = adw::Toast::new(&glib::markup_escape_text(&format!(
                             "Saved {} notes ({} cards) to {}",
                             s.notes,
                             s.cards,
-                            path.display()
-                        ));
-                        self.cards_exported(cards, true);
+                            file_name(&path)
+                        )));
+                        toast.set_timeout(8);
+                        if let Some(folder) = path.parent() {
+                            toast.set_button_label(Some("_Open Folder"));
+                            toast.set_action_name(Some("win.open-folder"));
+                            toast.set_action_target_value(Some(
+                                &folder.display().to_string().to_variant(),
+                            ));
+                        }
+                        imp.toasts.add_toast(toast);
+                        let written = self.report_problems(cards, &s.problems);
+                        if written.len() < imp.cards.n_items() as usize {
+                            imp.after_export.set(None);
+                        }
+                        self.cards_exported(written, true);
                     }
                     Err(e) => {
                         imp.after_export.set(None);
@@ -1137,7 +1151,8 @@ impl Window {
                             "Added {} notes to Anki; {} were there already",
                             s.notes, s.duplicates
                         ));
-                        self.cards_exported(cards, false);
+                        let written = self.report_problems(cards, &s.problems);
+                        self.cards_exported(written, false);
                     }
                     Err(e) => self.alert(
                         "Cannot Send the Cards to Anki",
@@ -1454,17 +1469,122 @@ impl Window {
     }
 
     /// The deck to export, or why it cannot be exported.
+    /// Every card goes: the exporter writes those that can become notes and names the others.
     fn deck(&self) -> Result<Deck, String> {
         let name = self.imp().settings.borrow().deck.clone();
-        anki_export::model::validate_deck_name(&name).map_err(|e| e.to_string())?;
         let cards = self.cards();
         if cards.is_empty() {
             return Err("There are no cards to export.".into());
         }
-        for (i, c) in cards.iter().enumerate() {
-            c.validate(i + 1).map_err(|e| e.to_string())?;
+        Deck::new(name, cards).map_err(|e| e.to_string())
+    }
+
+    /// After an export of `cards` that left some out or wrote some without their image: lists
+    /// each with its page and why, with a button that shows the card. Returns the cards written.
+    fn report_problems(
+        &self,
+        cards: Vec<Card>,
+        problems: &[anki_export::ExportError],
+    ) -> Vec<Card> {
+        use anki_export::ExportError;
+        let mut left_out = HashSet::new();
+        let list = gtk::ListBox::new();
+        list.add_css_class("boxed-list");
+        list.set_selection_mode(gtk::SelectionMode::None);
+        for problem in problems {
+            let (index, reason) = match problem {
+                ExportError::InvalidCard { index, reason } => {
+                    left_out.insert(*index);
+                    (*index, format!("left out: {reason}"))
+                }
+                ExportError::Media { index, reason, .. } => {
+                    (*index, format!("written without its image: {reason}"))
+                }
+                other => (0, other.to_string()),
+            };
+            let card = index.checked_sub(1).and_then(|i| cards.get(i));
+            let first = card.map_or_else(String::new, |c| {
+                c.kind
+                    .identity_fields()
+                    .first()
+                    .map_or_else(String::new, |f| (*f).to_owned())
+            });
+            let page = card
+                .and_then(|c| c.source.as_ref())
+                .map(|s| file_name(&s.image));
+            let row = adw::ActionRow::builder()
+                .title(glib::markup_escape_text(if first.trim().is_empty() {
+                    "(empty card)"
+                } else {
+                    first.as_str()
+                }))
+                .subtitle(glib::markup_escape_text(&match page {
+                    Some(p) => format!("{p} · {reason}"),
+                    None => reason,
+                }))
+                .build();
+            if let Some(card) = card.cloned() {
+                let show = gtk::Button::builder()
+                    .label("Show")
+                    .valign(gtk::Align::Center)
+                    .tooltip_text("Show this card in the list")
+                    .build();
+                show.connect_clicked(glib::clone!(
+                    #[weak(rename_to = window)]
+                    self,
+                    move |_| window.show_card(&card)
+                ));
+                row.add_suffix(&show);
+            }
+            list.append(&row);
         }
-        Ok(Deck { name, cards })
+        let written: Vec<Card> = cards
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !left_out.contains(&(i + 1)))
+            .map(|(_, c)| c)
+            .collect();
+        if !problems.is_empty() {
+            let heading = match left_out.len() {
+                0 => "Some Cards Have No Image".to_owned(),
+                1 => "1 Card Was Left Out".to_owned(),
+                n => format!("{n} Cards Were Left Out"),
+            };
+            let dialog = adw::MessageDialog::new(
+                Some(self),
+                Some(&heading),
+                Some(&format!(
+                    "The other {} cards were written. Correct these and export again: the cards \
+                     already in Anki are updated, not added twice.",
+                    written.len()
+                )),
+            );
+            let scroll = gtk::ScrolledWindow::builder()
+                .child(&list)
+                .propagate_natural_height(true)
+                .max_content_height(320)
+                .hscrollbar_policy(gtk::PolicyType::Never)
+                .build();
+            dialog.set_extra_child(Some(&scroll));
+            dialog.add_response("close", "_Close");
+            dialog.present();
+        }
+        written
+    }
+
+    /// Shows the card equal to `card` in the card list, its first text focused.
+    fn show_card(&self, card: &Card) {
+        let imp = self.imp();
+        let Some(i) = self.cards().iter().position(|c| c == card) else {
+            return;
+        };
+        imp.stack.set_visible_child_name("cards");
+        if let Some(row) = imp
+            .card_list
+            .row_at_index(i32::try_from(i).unwrap_or(i32::MAX))
+        {
+            row.child_focus(gtk::DirectionType::TabForward);
+        }
     }
 
     fn export_dialog(&self) {
@@ -1521,6 +1641,12 @@ impl Window {
         self.update_actions();
         let url = imp.settings.borrow().anki_connect_url.clone();
         work::send_to_anki(deck, url, imp.tx.clone());
+    }
+
+    /// Opens a folder in the file manager (through the desktop portal when sandboxed).
+    fn open_folder(&self, folder: &Path) {
+        let uri = gio::File::for_path(folder).uri();
+        gtk::show_uri(Some(self), &uri, gdk::CURRENT_TIME);
     }
 
     fn cancel(&self) {
