@@ -538,7 +538,7 @@ fn an_export_writes_the_good_cards_and_lists_the_others_with_a_way_to_each() {
     imp.stack.set_visible_child_name("pages");
     click_in(dialog.upcast_ref(), "Show");
     assert_eq!(imp.stack.visible_child_name().as_deref(), Some("cards"));
-    let focused = gtk::prelude::GtkWindowExt::focus(&w).expect("a focused widget");
+    let focused = GtkWindowExt::focus(&w).expect("a focused widget");
     let row = focused
         .ancestor(crate::card_row::CardRow::static_type())
         .expect("focus inside a card row");
