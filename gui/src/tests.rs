@@ -545,3 +545,57 @@ fn an_export_writes_the_good_cards_and_lists_the_others_with_a_way_to_each() {
     assert_eq!(row.downcast::<gtk::ListBoxRow>().expect("a row").index(), 1);
     w.close();
 }
+
+#[gtk::test]
+fn a_deleted_card_comes_back_with_undo_where_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = window(dir.path());
+    for front in ["un", "deux", "trois"] {
+        activate(&w, "add-card", None);
+        let imp = w.imp();
+        imp.cards
+            .item(imp.cards.n_items() - 1)
+            .and_downcast::<crate::card_object::CardObject>()
+            .expect("a card")
+            .set_first(front);
+    }
+    let before = w.cards();
+    activate(&w, "delete-card", Some(&1u32.to_variant()));
+    assert_eq!(w.cards().len(), 2);
+    activate(&w, "undo-delete", None);
+    assert_eq!(w.cards(), before, "the same card, at the same place");
+    w.close();
+    if let Some(d) = message_dialog(&w) {
+        click(&d, "_Discard");
+    }
+}
+
+#[gtk::test]
+fn tab_leaves_the_text_and_ctrl_tab_types_a_tab() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = window(dir.path());
+    let text = w.imp().text.get();
+    assert!(!text.accepts_tab(), "Tab moves the focus on");
+    text.set_editable(true);
+    let keys = text
+        .observe_controllers()
+        .into_iter()
+        .filter_map(|c| c.ok().and_downcast::<gtk::EventControllerKey>())
+        .next()
+        .expect("the text has a key handler");
+    let stop: bool = keys.emit_by_name(
+        "key-pressed",
+        &[
+            &gtk::gdk::Key::Tab,
+            &0u32,
+            &gtk::gdk::ModifierType::CONTROL_MASK,
+        ],
+    );
+    assert!(stop);
+    let buffer = text.buffer();
+    assert_eq!(
+        buffer.text(&buffer.start_iter(), &buffer.end_iter(), false),
+        "\t"
+    );
+    w.close();
+}

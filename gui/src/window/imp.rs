@@ -75,6 +75,8 @@ pub struct Window {
     pub exporting_cards: RefCell<Vec<anki_export::Card>>,
     /// What to do once the export under way has succeeded.
     pub after_export: Cell<Option<super::After>>,
+    /// The card deleted last and where it was, for Undo.
+    pub deleted: RefCell<Option<(u32, crate::card_object::CardObject)>>,
     /// Set once the user has chosen to close with cards not exported.
     pub close_confirmed: Cell<bool>,
     /// The file dialog open now, kept alive until it answers.
@@ -120,6 +122,7 @@ impl Default for Window {
             exporting_cards: RefCell::default(),
             after_export: Cell::default(),
             close_confirmed: Cell::default(),
+            deleted: RefCell::default(),
             dialog: RefCell::default(),
             tx,
             rx,

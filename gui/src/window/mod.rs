@@ -477,6 +477,27 @@ impl Window {
         ));
         imp.photo.add_controller(click);
 
+        // Tab leaves the text (it does not accept tabs); Ctrl+Tab types one.
+        let keys = gtk::EventControllerKey::new();
+        keys.set_propagation_phase(gtk::PropagationPhase::Capture);
+        keys.connect_key_pressed(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            #[upgrade_or]
+            glib::Propagation::Proceed,
+            move |_, key, _, modifiers| {
+                if key == gdk::Key::Tab && modifiers == gdk::ModifierType::CONTROL_MASK {
+                    let text = &window.imp().text;
+                    if text.is_editable() {
+                        text.buffer().insert_interactive_at_cursor("\t", true);
+                    }
+                    return glib::Propagation::Stop;
+                }
+                glib::Propagation::Proceed
+            }
+        ));
+        imp.text.add_controller(keys);
+
         let drop = gtk::DropTarget::new(gdk::FileList::static_type(), gdk::DragAction::COPY);
         drop.connect_drop(glib::clone!(
             #[weak(rename_to = window)]
@@ -567,6 +588,7 @@ impl Window {
             simple("send-to-anki", Window::send_to_anki),
             simple("generate", Window::generate),
             simple("add-card", Window::add_card),
+            simple("undo-delete", Window::undo_delete),
             delete_card,
             simple("remove-page", Window::remove_page),
             simple("read-again", Window::read_again),
@@ -1450,10 +1472,43 @@ impl Window {
         }
     }
 
+    /// Deletes the card at `index`, with a toast that can bring it back; the next card takes
+    /// the focus, so the list stays where it was.
     fn delete_card(&self, index: u32) {
         let imp = self.imp();
-        if index < imp.cards.n_items() {
-            imp.cards.remove(index);
+        let Some(card) = imp.cards.item(index).and_downcast::<CardObject>() else {
+            return;
+        };
+        imp.cards.remove(index);
+        imp.deleted.replace(Some((index, card)));
+        let toast = adw::Toast::new("Card deleted");
+        toast.set_button_label(Some("_Undo"));
+        toast.set_action_name(Some("win.undo-delete"));
+        toast.set_timeout(8);
+        imp.toasts.add_toast(toast);
+        let n = imp.cards.n_items();
+        if n > 0
+            && let Some(row) = imp
+                .card_list
+                .row_at_index(i32::try_from(index.min(n - 1)).unwrap_or(0))
+        {
+            row.grab_focus();
+        }
+    }
+
+    /// Puts the card deleted last back where it was.
+    fn undo_delete(&self) {
+        let imp = self.imp();
+        let Some((index, card)) = imp.deleted.take() else {
+            return;
+        };
+        let index = index.min(imp.cards.n_items());
+        imp.cards.insert(index, &card);
+        if let Some(row) = imp
+            .card_list
+            .row_at_index(i32::try_from(index).unwrap_or(0))
+        {
+            row.grab_focus();
         }
     }
 
