@@ -25,7 +25,11 @@ mod imp {
         pub second: TemplateChild<gtk::Entry>,
         #[template_child]
         pub quote: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub doubt: TemplateChild<gtk::Label>,
         pub card: RefCell<Option<CardObject>>,
+        /// The page the card comes from, for the doubts that need it.
+        pub page: RefCell<Option<ocr_core::Page>>,
     }
 
     #[glib::object_subclass]
@@ -62,11 +66,12 @@ glib::wrapper! {
 }
 
 impl CardRow {
-    /// A row showing `card`.
-    pub fn new(card: &CardObject) -> Self {
+    /// A row showing `card`, which comes from `page` when that is known.
+    pub fn new(card: &CardObject, page: Option<ocr_core::Page>) -> Self {
         let row: Self = glib::Object::new();
         let imp = row.imp();
         imp.card.replace(Some(card.clone()));
+        imp.page.replace(page);
         let (first, second) = card.sides();
         imp.first.set_text(&first);
         imp.second.set_text(&second);
@@ -93,13 +98,18 @@ impl CardRow {
             move |e| {
                 row.with_card(|c| c.set_first(&e.text()));
                 row.show_kind();
+                row.show_doubts();
             }
         ));
         imp.second.connect_changed(glib::clone!(
             #[weak]
             row,
-            move |e| row.with_card(|c| c.set_second(&e.text()))
+            move |e| {
+                row.with_card(|c| c.set_second(&e.text()));
+                row.show_doubts();
+            }
         ));
+        row.show_doubts();
         imp.kind.connect_selected_notify(glib::clone!(
             #[weak]
             row,
@@ -122,6 +132,31 @@ impl CardRow {
         }
     }
 
+    /// Marks the card when it may be wrong, saying why.
+    fn show_doubts(&self) {
+        let Some(card) = self.card() else { return };
+        let imp = self.imp();
+        let doubts = llm_client::doubts(&card.card(), imp.page.borrow().as_ref());
+        if let Some(first) = doubts.first() {
+            imp.doubt.set_text(&format!("Check: {first}"));
+            let all: Vec<&str> = doubts.iter().map(|d| d.describe()).collect();
+            imp.doubt
+                .set_tooltip_text(Some(&format!("Check this card: {}", all.join("; "))));
+            imp.doubt.set_visible(true);
+            self.add_css_class("doubtful");
+        } else {
+            imp.doubt.set_visible(false);
+            self.remove_css_class("doubtful");
+        }
+    }
+
+    /// The doubt shown, if any (for tests).
+    #[cfg(test)]
+    pub fn doubt_shown(&self) -> Option<String> {
+        let label = &self.imp().doubt;
+        label.is_visible().then(|| label.text().into())
+    }
+
     /// Labels the two texts for the card's kind, and marks what would stop the export.
     fn show_kind(&self) {
         let Some(card) = self.card() else { return };
@@ -134,6 +169,7 @@ impl CardRow {
         };
         imp.first.set_placeholder_text(Some(a));
         imp.second.set_placeholder_text(Some(b));
+
         let text = imp.first.text();
         let problem = if text.trim().is_empty() {
             Some("This side is empty: the card cannot be exported")
@@ -184,7 +220,7 @@ mod tests {
             s.quote = Some("le four - the oven".into());
         }
         let obj = CardObject::new(card);
-        let row = CardRow::new(&obj);
+        let row = CardRow::new(&obj, None);
         assert!(row.quote_label().is_visible());
         assert_eq!(row.quote_label().text(), "“le four - the oven”");
         row.first_entry().set_text("la cuillère");
@@ -195,5 +231,20 @@ mod tests {
         row.first_entry().set_text("la {{c1::cuillère}}");
         assert!(!row.first_entry().has_css_class("error"));
         assert_eq!(obj.card().source.and_then(|s| s.region), Some([1, 2, 3, 4]));
+    }
+
+    #[gtk::test]
+    fn a_card_that_looks_like_junk_is_marked_until_it_is_corrected() {
+        crate::register_resources();
+        let obj = CardObject::new(Card::basic("Eee)", "Organisation d'un amphithéâtre"));
+        let row = CardRow::new(&obj, None);
+        let shown = row.doubt_shown().expect("marked");
+        assert!(shown.contains("stray marks"), "{shown}");
+        assert!(row.has_css_class("doubtful"));
+        row.first_entry().set_text("l'amphithéâtre");
+        assert_eq!(row.doubt_shown(), None);
+        assert!(!row.has_css_class("doubtful"));
+        let good = CardRow::new(&CardObject::new(Card::basic("le four", "the oven")), None);
+        assert_eq!(good.doubt_shown(), None);
     }
 }

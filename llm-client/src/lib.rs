@@ -35,6 +35,7 @@ pub mod builtin;
 pub mod cache;
 pub mod choice;
 pub mod chunk;
+pub mod doubt;
 pub mod error;
 pub mod generator;
 pub mod grounding;
@@ -53,6 +54,7 @@ pub use cache::ResponseCache;
 pub use choice::{
     BackendKind, DEFAULT_OLLAMA_MODEL, DEFAULT_OPENAI_MODEL, DEFAULT_OPENAI_URL, GeneratorChoice,
 };
+pub use doubt::{Doubt, doubts};
 pub use error::{LlmError, Result};
 pub use generator::{BatchItem, BatchProgress, CardGenerator, Generation, generate_batch, merge};
 pub use http::RetryPolicy;

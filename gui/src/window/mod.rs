@@ -432,12 +432,14 @@ impl Window {
 
     fn setup(&self) {
         let imp = self.imp();
-        imp.card_list.bind_model(Some(&imp.cards), |obj| {
+        let weak = self.downgrade();
+        imp.card_list.bind_model(Some(&imp.cards), move |obj| {
             let card = obj
                 .downcast_ref::<CardObject>()
                 .cloned()
                 .unwrap_or_else(|| CardObject::new(Card::basic("", "")));
-            CardRow::new(&card).upcast()
+            let page = weak.upgrade().and_then(|w| w.page_of(&card.card()));
+            CardRow::new(&card, page).upcast()
         });
         imp.cards.connect_items_changed(glib::clone!(
             #[weak(rename_to = window)]
@@ -1443,6 +1445,20 @@ impl Window {
             ),
         );
         dialog.present();
+    }
+
+    /// The page a card comes from, when it is in the list and read.
+    fn page_of(&self, card: &Card) -> Option<Page> {
+        let image = &card.source.as_ref()?.image;
+        self.imp()
+            .pages
+            .borrow()
+            .iter()
+            .find(|p| &p.path == image)
+            .and_then(|p| match &p.state {
+                PageState::Read { page, .. } => Some((**page).clone()),
+                _ => None,
+            })
     }
 
     /// The cards in the list, as they are now.
