@@ -101,6 +101,12 @@ fn pages_are_read_words_are_found_and_cards_come_from_the_corrected_text() {
     wait_for("the cards", 60, || !w.busy());
     let cards = w.cards();
     assert!(cards.len() >= 8, "{cards:?}");
+    // The page's row counts its cards.
+    let states = w.page_states();
+    assert!(
+        states[0].ends_with(&format!(" · {} cards", cards.len())),
+        "{states:?}"
+    );
     assert!(enabled(&w, "export-to"));
     let fronts = |cards: &[anki_export::Card]| -> Vec<String> {
         cards
@@ -598,4 +604,42 @@ fn tab_leaves_the_text_and_ctrl_tab_types_a_tab() {
         "\t"
     );
     w.close();
+}
+
+#[gtk::test]
+fn a_page_that_gave_no_card_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = window(dir.path());
+    // A page with words but nothing the built-in reader makes cards from.
+    let page = dir.path().join("prose.png");
+    let status = std::process::Command::new("convert")
+        .args([
+            "-size",
+            "900x200",
+            "xc:white",
+            "-fill",
+            "black",
+            "-pointsize",
+            "36",
+        ])
+        .args(["-font", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"])
+        .args(["-annotate", "+30+90", "Le chat dort sur le canapé rouge."])
+        .arg(&page)
+        .status()
+        .expect("ImageMagick's convert runs");
+    assert!(status.success());
+    w.add_files(vec![sample("vocabulaire.png"), page]);
+    wait_for("the pages to be read", 120, || !w.busy());
+    activate(&w, "generate", None);
+    wait_for("the cards", 60, || !w.busy());
+    let states = w.page_states();
+    assert!(states[0].contains(" cards"), "{states:?}");
+    assert!(
+        states[1].contains("no cards: nothing on it the generator could make cards from"),
+        "{states:?}"
+    );
+    w.close();
+    if let Some(d) = message_dialog(&w) {
+        click(&d, "_Discard");
+    }
 }

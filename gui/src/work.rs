@@ -126,6 +126,8 @@ pub struct Cards {
     pub report: Report,
     /// One line per page whose cards could not be made.
     pub errors: Vec<String>,
+    /// For each document, in the order given: how many cards it gave, or why none.
+    pub per_document: Vec<Result<usize, String>>,
     /// Set when the built-in reader stood in for a model server that did not answer: why.
     pub stood_in: Option<String>,
 }
@@ -358,11 +360,16 @@ pub fn generate(
             };
             let mut done = Vec::new();
             let mut errors = Vec::new();
+            let mut per_document = Vec::new();
             for item in items {
                 match item.result {
-                    Ok(g) => done.push(g),
+                    Ok(g) => {
+                        per_document.push(Ok(g.cards.len()));
+                        done.push(g);
+                    }
                     Err(e) => {
-                        let message = e.to_string();
+                        let message = said(&e);
+                        per_document.push(Err(message.clone()));
                         if message.starts_with(&item.name) {
                             errors.push(message);
                         } else {
@@ -376,6 +383,7 @@ pub fn generate(
                 cards: merged.cards,
                 report: merged.report,
                 errors,
+                per_document,
                 stood_in,
             })
         }

@@ -75,6 +75,8 @@ pub struct Window {
     pub exporting_cards: RefCell<Vec<anki_export::Card>>,
     /// What to do once the export under way has succeeded.
     pub after_export: Cell<Option<super::After>>,
+    /// The pages whose cards are being made, in the order of the documents sent.
+    pub generating_pages: RefCell<Vec<PathBuf>>,
     /// The card deleted last and where it was, for Undo.
     pub deleted: RefCell<Option<(u32, crate::card_object::CardObject)>>,
     /// Set once the user has chosen to close with cards not exported.
@@ -123,6 +125,7 @@ impl Default for Window {
             after_export: Cell::default(),
             close_confirmed: Cell::default(),
             deleted: RefCell::default(),
+            generating_pages: RefCell::default(),
             dialog: RefCell::default(),
             tx,
             rx,

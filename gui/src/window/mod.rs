@@ -85,6 +85,10 @@ pub struct PageEntry {
     pub prepare_asked: bool,
     /// The recognised text, editable, each word tagged with its own tag.
     pub buffer: Option<gtk::TextBuffer>,
+    /// How many of the cards in the list come from it.
+    pub cards: usize,
+    /// Why the last card generation gave it no card.
+    pub no_cards: Option<String>,
     /// Each word's tag and its box on the photo.
     pub words: Vec<(gtk::TextTag, BBox)>,
 }
@@ -111,6 +115,12 @@ impl PageEntry {
                     ReadFrom::Tesseract => {}
                     ReadFrom::Cache => s.push_str(" · from the cache"),
                     ReadFrom::Session => s.push_str(" · from the last session"),
+                }
+                match (self.cards, &self.no_cards) {
+                    (0, Some(why)) => s.push_str(&format!(" · {why}")),
+                    (0, None) => {}
+                    (1, _) => s.push_str(" · 1 card"),
+                    (n, _) => s.push_str(&format!(" · {n} cards")),
                 }
                 (s, RowState::Idle)
             }
@@ -455,6 +465,7 @@ impl Window {
                     }
                 }
                 window.update_cards_view();
+                window.count_cards();
                 window.queue_save();
             }
         ));
@@ -769,6 +780,8 @@ impl Window {
             prepare_asked: false,
             buffer,
             words,
+            cards: 0,
+            no_cards: None,
         };
         entry.show_status();
         imp.page_list.append(&row);
@@ -1253,19 +1266,22 @@ impl Window {
             );
             return;
         }
-        let documents: Vec<Document> = imp
+        let (paths, documents): (Vec<PathBuf>, Vec<Document>) = imp
             .pages
             .borrow()
             .iter()
             .filter_map(|p| match (&p.state, &p.buffer) {
                 (PageState::Read { page, .. }, Some(buffer)) if buffer.is_modified() => {
                     let text = buffer.text(&buffer.start_iter(), &buffer.end_iter(), false);
-                    Some(Document::from_corrected(page, &text))
+                    Some((p.path.clone(), Document::from_corrected(page, &text)))
                 }
-                (PageState::Read { page, .. }, _) => Some(Document::from_page(page)),
+                (PageState::Read { page, .. }, _) => {
+                    Some((p.path.clone(), Document::from_page(page)))
+                }
                 _ => None,
             })
-            .collect();
+            .unzip();
+        imp.generating_pages.replace(paths);
         if documents.is_empty() {
             self.toast("No page has been read yet");
             return;
@@ -1359,6 +1375,23 @@ impl Window {
                 return;
             }
         };
+        // Each page says how it went: a count in its row, or why it gave no card.
+        let paths = imp.generating_pages.take();
+        {
+            let mut pages = imp.pages.borrow_mut();
+            for (path, result) in paths.iter().zip(&made.per_document) {
+                if let Some(entry) = pages.iter_mut().find(|p| &p.path == path) {
+                    entry.no_cards = match result {
+                        Ok(0) => Some(
+                            "no cards: nothing on it the generator could make cards from".into(),
+                        ),
+                        Ok(_) => None,
+                        Err(e) => Some(format!("no cards: {e}")),
+                    };
+                    entry.show_status();
+                }
+            }
+        }
         // A card is known by its id or by its content: made again from corrected text, the same
         // card gets another id (the page changed) but keeps its content.
         let cards = self.cards();
@@ -1445,6 +1478,21 @@ impl Window {
             ),
         );
         dialog.present();
+    }
+
+    /// Counts each page's cards and shows the count in its row.
+    fn count_cards(&self) {
+        let cards = self.cards();
+        for entry in self.imp().pages.borrow_mut().iter_mut() {
+            let n = cards
+                .iter()
+                .filter(|c| c.source.as_ref().is_some_and(|s| s.image == entry.path))
+                .count();
+            if n != entry.cards {
+                entry.cards = n;
+                entry.show_status();
+            }
+        }
     }
 
     /// The page a card comes from, when it is in the list and read.
