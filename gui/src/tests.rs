@@ -95,6 +95,10 @@ fn pages_are_read_words_are_found_and_cards_come_from_the_corrected_text() {
     assert_eq!(w.select_word_at(x, y), Some(3));
     assert_eq!(imp.photo.highlight(), Some(second));
     wait_for("the prepared image", 60, || imp.prepared.has_picture());
+    assert!(
+        !imp.prepared_spinner.is_visible(),
+        "no spinner once it is there"
+    );
 
     // Cards from the text as read.
     activate(&w, "generate", None);
@@ -356,6 +360,10 @@ fn the_session_is_kept_as_it_changes_and_comes_back_in_the_next_window() {
     // with their identities.
     let next = window(dir.path());
     next.load_session(Some(path.clone()));
+    assert!(
+        next.imp().prepared_spinner.is_visible(),
+        "a spinner while the page is prepared"
+    );
     let states = next.page_states();
     assert_eq!(states.len(), 2, "{states:?}");
     assert!(

@@ -34,6 +34,8 @@ pub struct Window {
     #[template_child]
     pub prepared: TemplateChild<PhotoView>,
     #[template_child]
+    pub prepared_spinner: TemplateChild<gtk::Spinner>,
+    #[template_child]
     pub page_info: TemplateChild<gtk::Label>,
     #[template_child]
     pub text: TemplateChild<gtk::TextView>,
@@ -100,6 +102,7 @@ impl Default for Window {
             page_list: TemplateChild::default(),
             photo: TemplateChild::default(),
             prepared: TemplateChild::default(),
+            prepared_spinner: TemplateChild::default(),
             page_info: TemplateChild::default(),
             text: TemplateChild::default(),
             cards_stack: TemplateChild::default(),

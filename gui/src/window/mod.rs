@@ -823,8 +823,10 @@ impl Window {
         imp.read_cancel.replace(Arc::clone(&cancel));
         imp.reading.set(true);
         imp.progress.set_fraction(0.0);
-        imp.progress
-            .set_text(Some(&format!("Reading {} pages…", paths.len())));
+        imp.progress.set_text(Some(&match paths.len() {
+            1 => "Reading 1 page…".to_owned(),
+            n => format!("Reading {n} pages…"),
+        }));
         work::read(paths, self.ocr_options(), cancel, imp.tx.clone());
         self.update_actions();
     }
@@ -907,6 +909,11 @@ impl Window {
                 entry.prepare_asked = true;
                 ask_prepare = Some(entry.path.clone());
             }
+            let preparing = entry.prepared.is_none()
+                && entry.prepare_asked
+                && !matches!(entry.state, PageState::Failed(_));
+            imp.prepared_spinner.set_visible(preparing);
+            imp.prepared_spinner.set_spinning(preparing);
             let (status, _) = entry.status();
             match (&entry.state, &entry.buffer) {
                 (PageState::Read { page, .. }, Some(buffer)) => {
@@ -919,12 +926,20 @@ impl Window {
                         .collect();
                     imp.photo.set_marked(low.clone());
                     let mean = page.mean_confidence().unwrap_or(0.0);
+                    let unsure = match low.len() {
+                        0 => "Tesseract was sure of every word.".to_owned(),
+                        1 => "The 1 word Tesseract was unsure of is underlined and shaded on the \
+                              photo: click a word to see where it is."
+                            .to_owned(),
+                        n => format!(
+                            "The {n} words Tesseract was unsure of are underlined and shaded on \
+                             the photo: click a word to see where it is."
+                        ),
+                    };
                     imp.page_info.set_text(&format!(
-                        "{} words, mean confidence {mean:.0}%. {} words Tesseract was unsure of are \
-                         underlined and shaded on the photo: click a word to see where it is. The \
-                         text can be corrected before making cards.",
+                        "{} words, mean confidence {mean:.0}%. {unsure} The text can be corrected \
+                         before making cards.",
                         page.word_count(),
-                        low.len()
                     ));
                 }
                 _ => {
@@ -1290,8 +1305,11 @@ impl Window {
         imp.generating.set(true);
         imp.progress.set_fraction(0.0);
         imp.progress.set_text(Some(&format!(
-            "Making cards from {} pages…",
-            documents.len()
+            "Making cards from {}…",
+            match documents.len() {
+                1 => "1 page".to_owned(),
+                n => format!("{n} pages"),
+            }
         )));
         self.update_actions();
         if choice.kind != BackendKind::OpenAi {
