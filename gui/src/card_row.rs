@@ -114,10 +114,34 @@ impl CardRow {
             #[weak]
             row,
             move |d| {
+                let to_cloze = d.selected() == 2;
+                let was_cloze = row.card().is_some_and(|c| c.kind_index() == 2);
                 row.with_card(|c| c.set_kind_index(d.selected()));
+                if to_cloze && !was_cloze {
+                    row.make_cloze();
+                }
                 row.show_kind();
             }
         ));
+        // Ctrl+Shift+C makes the selected words a gap, as in Anki's editor.
+        let keys = gtk::EventControllerKey::new();
+        keys.set_propagation_phase(gtk::PropagationPhase::Capture);
+        keys.connect_key_pressed(glib::clone!(
+            #[weak]
+            row,
+            #[upgrade_or]
+            glib::Propagation::Proceed,
+            move |_, key, _, modifiers| {
+                let wanted =
+                    gtk::gdk::ModifierType::CONTROL_MASK | gtk::gdk::ModifierType::SHIFT_MASK;
+                if modifiers == wanted && matches!(key, gtk::gdk::Key::C | gtk::gdk::Key::c) {
+                    row.gap_selection();
+                    return glib::Propagation::Stop;
+                }
+                glib::Propagation::Proceed
+            }
+        ));
+        imp.first.add_controller(keys);
         row
     }
 
@@ -129,6 +153,63 @@ impl CardRow {
     fn with_card(&self, f: impl FnOnce(&CardObject)) {
         if let Some(c) = self.card() {
             f(&c);
+        }
+    }
+
+    /// Turns the texts of a card just switched to cloze into a cloze: the selected words become
+    /// the gap; with none selected, the front becomes the gap and the back its hint.
+    fn make_cloze(&self) {
+        let imp = self.imp();
+        let text = imp.first.text().to_string();
+        if text.contains("{{c") {
+            return;
+        }
+        if imp.first.selection_bounds().is_some() {
+            self.gap_selection();
+            return;
+        }
+        let back = imp.second.text().trim().to_owned();
+        if text.trim().is_empty() {
+            return;
+        }
+        let cloze = if back.is_empty() {
+            format!("{{{{c1::{}}}}}", text.trim())
+        } else {
+            format!("{{{{c1::{}}}}} — {back}", text.trim())
+        };
+        imp.first.set_text(&cloze);
+        if !back.is_empty() {
+            imp.second.set_text("");
+        }
+    }
+
+    /// Makes the words selected in the first text the next gap, `{{cN::…}}`.
+    fn gap_selection(&self) {
+        let imp = self.imp();
+        let Some((start, end)) = imp.first.selection_bounds() else {
+            return;
+        };
+        let text = imp.first.text().to_string();
+        let chars: Vec<char> = text.chars().collect();
+        let (start, end) = (
+            start.max(0) as usize,
+            (end.max(0) as usize).min(chars.len()),
+        );
+        if start >= end {
+            return;
+        }
+        let next = 1
+            + (1..=99)
+                .rev()
+                .find(|n| text.contains(&format!("{{{{c{n}::")))
+                .unwrap_or(0);
+        let before: String = chars[..start].iter().collect();
+        let inside: String = chars[start..end].iter().collect();
+        let after: String = chars[end..].iter().collect();
+        imp.first
+            .set_text(&format!("{before}{{{{c{next}::{inside}}}}}{after}"));
+        if imp.kind.selected() != 2 {
+            imp.kind.set_selected(2);
         }
     }
 
@@ -227,6 +308,9 @@ mod tests {
         assert_eq!(obj.sides().0, "la cuillère");
         row.kind_menu().set_selected(2);
         assert_eq!(obj.card().kind.name(), "cloze");
+        // The switch made a gap of the front; a cloze text without one is marked.
+        assert_eq!(obj.sides().0, "{{c1::la cuillère}} — the oven");
+        row.first_entry().set_text("la cuillère");
         assert!(row.first_entry().has_css_class("error"));
         row.first_entry().set_text("la {{c1::cuillère}}");
         assert!(!row.first_entry().has_css_class("error"));
@@ -246,5 +330,41 @@ mod tests {
         assert!(!row.has_css_class("doubtful"));
         let good = CardRow::new(&CardObject::new(Card::basic("le four", "the oven")), None);
         assert_eq!(good.doubt_shown(), None);
+    }
+
+    #[gtk::test]
+    fn switching_to_cloze_makes_a_gap_and_the_shortcut_gaps_the_selection() {
+        crate::register_resources();
+        // Front and back: the front becomes the gap, the back its hint.
+        let obj = CardObject::new(Card::basic("la poêle", "the pan"));
+        let row = CardRow::new(&obj, None);
+        row.kind_menu().set_selected(2);
+        assert_eq!(obj.card(), Card::cloze("{{c1::la poêle}} — the pan", ""));
+        assert!(!row.first_entry().has_css_class("error"));
+        // A selected word becomes the gap.
+        let obj = CardObject::new(Card::basic("le four chauffe", ""));
+        let row = CardRow::new(&obj, None);
+        row.first_entry().select_region(3, 7);
+        row.kind_menu().set_selected(2);
+        assert_eq!(obj.sides().0, "le {{c1::four}} chauffe");
+        // Ctrl+Shift+C gaps the next selection as the next deletion.
+        row.first_entry().select_region(16, 23);
+        let keys = row
+            .first_entry()
+            .observe_controllers()
+            .into_iter()
+            .filter_map(|c| c.ok().and_downcast::<gtk::EventControllerKey>())
+            .last()
+            .expect("keys");
+        let stop: bool = keys.emit_by_name(
+            "key-pressed",
+            &[
+                &gtk::gdk::Key::C,
+                &0u32,
+                &(gtk::gdk::ModifierType::CONTROL_MASK | gtk::gdk::ModifierType::SHIFT_MASK),
+            ],
+        );
+        assert!(stop);
+        assert_eq!(obj.sides().0, "le {{c1::four}} {{c2::chauffe}}");
     }
 }
