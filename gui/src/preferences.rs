@@ -31,7 +31,11 @@ mod imp {
         #[template_child]
         pub api_key_env: TemplateChild<adw::EntryRow>,
         #[template_child]
+        pub languages: TemplateChild<adw::ExpanderRow>,
+        #[template_child]
         pub language: TemplateChild<adw::EntryRow>,
+        /// One check per installed language, by code.
+        pub language_checks: std::cell::RefCell<Vec<(String, gtk::CheckButton)>>,
         #[template_child]
         pub kind_basic: TemplateChild<gtk::Switch>,
         #[template_child]
@@ -116,6 +120,7 @@ impl Preferences {
         imp.model.set_text(&s.model);
         imp.api_key_env.set_text(&s.api_key_env);
         imp.language.set_text(&s.language);
+        self.add_language_rows();
         let has = |k: &str| s.kinds.iter().any(|x| x == k);
         imp.kind_basic.set_active(has("basic"));
         imp.kind_reversed.set_active(has("reversed"));
@@ -148,6 +153,100 @@ impl Preferences {
             }
         ));
         self.show_saved_key();
+    }
+
+    /// A row with a check for each language whose Tesseract data is installed, by name; the
+    /// checks and the codes row follow each other.
+    fn add_language_rows(&self) {
+        let imp = self.imp();
+        let installed = ocr_core::language::data_folder(None)
+            .map(|f| ocr_core::language::installed(&f))
+            .unwrap_or_default();
+        let mut rows: Vec<(String, String)> = installed
+            .into_iter()
+            .filter(|c| c != "equ")
+            .map(|c| (llm_client::request::language_name(&c), c))
+            .collect();
+        rows.sort();
+        for (name, code) in rows {
+            let check = gtk::CheckButton::new();
+            let row = adw::ActionRow::builder()
+                .title(glib::markup_escape_text(&name))
+                .subtitle(&code)
+                .activatable_widget(&check)
+                .build();
+            row.add_prefix(&check);
+            check.connect_toggled(glib::clone!(
+                #[weak(rename_to = prefs)]
+                self,
+                #[strong]
+                code,
+                move |c| prefs.language_toggled(&code, c.is_active())
+            ));
+            imp.languages.add_row(&row);
+            imp.language_checks.borrow_mut().push((code, check));
+        }
+        imp.language.connect_changed(glib::clone!(
+            #[weak(rename_to = prefs)]
+            self,
+            move |_| prefs.show_languages()
+        ));
+        self.show_languages();
+    }
+
+    /// The codes in the codes row, in order.
+    fn language_codes(&self) -> Vec<String> {
+        self.imp()
+            .language
+            .text()
+            .split('+')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Adds or removes a language from the codes row, keeping the order of the others.
+    fn language_toggled(&self, code: &str, on: bool) {
+        let mut codes = self.language_codes();
+        let has = codes.iter().any(|c| c == code);
+        if on && !has {
+            codes.push(code.to_owned());
+        } else if !on && has {
+            codes.retain(|c| c != code);
+        } else {
+            return;
+        }
+        self.imp().language.set_text(&codes.join("+"));
+    }
+
+    /// Checks the languages the codes row names, and names them in the expander's subtitle.
+    fn show_languages(&self) {
+        let imp = self.imp();
+        let codes = self.language_codes();
+        for (code, check) in imp.language_checks.borrow().iter() {
+            let on = codes.contains(code);
+            if check.is_active() != on {
+                check.set_active(on);
+            }
+        }
+        let text = imp.language.text();
+        imp.languages.set_subtitle(&if codes.is_empty() {
+            "None chosen: English is read".to_owned()
+        } else {
+            glib::markup_escape_text(&llm_client::request::language_name(&text)).to_string()
+        });
+    }
+
+    /// The check of a language (for tests).
+    #[cfg(test)]
+    pub fn language_check(&self, code: &str) -> Option<gtk::CheckButton> {
+        self.imp()
+            .language_checks
+            .borrow()
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, b)| b.clone())
     }
 
     /// Says in the key row whether a key is saved for the server named now (never showing it).

@@ -651,3 +651,25 @@ fn a_page_that_gave_no_card_says_so() {
         click(&d, "_Discard");
     }
 }
+
+#[gtk::test]
+fn languages_are_chosen_by_name_from_those_installed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = window(dir.path());
+    let prefs = Preferences::new(&w);
+    prefs.present();
+    let french = prefs.language_check("fra").expect("French is installed");
+    let german = prefs.language_check("deu").expect("German is installed");
+    assert!(french.is_active() && !german.is_active());
+    german.set_active(true);
+    assert_eq!(prefs.language_row().text(), "fra+deu");
+    french.set_active(false);
+    assert_eq!(prefs.language_row().text(), "deu");
+    // Typed codes check their languages.
+    prefs.language_row().set_text("eng+fra");
+    assert!(french.is_active() && !german.is_active());
+    prefs.close();
+    let saved = Settings::load(&dir.path().join("gui.toml")).expect("saved");
+    assert_eq!(saved.language, "eng+fra");
+    w.close();
+}
