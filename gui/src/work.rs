@@ -34,6 +34,28 @@ pub struct Pixels {
 }
 
 impl Pixels {
+    /// A gray image (as Tesseract is given it), made small enough to show.
+    fn of_gray(image: &image::GrayImage, side: u32) -> Pixels {
+        let (w, h) = image.dimensions();
+        let scale = (side as f32 / w.max(h).max(1) as f32).min(1.0);
+        let small = if scale < 1.0 {
+            image::imageops::resize(
+                image,
+                ((w as f32 * scale).round() as u32).max(1),
+                ((h as f32 * scale).round() as u32).max(1),
+                FilterType::Triangle,
+            )
+        } else {
+            image.clone()
+        };
+        let rgba = image::DynamicImage::ImageLuma8(small).to_rgba8();
+        Pixels {
+            width: rgba.width(),
+            height: rgba.height(),
+            rgba: rgba.into_raw(),
+        }
+    }
+
     fn of(image: &image::DynamicImage, side: u32) -> Pixels {
         let small = if image.width().max(image.height()) > side {
             image.resize(side, side, FilterType::Triangle)
@@ -94,6 +116,8 @@ pub enum Msg {
         cached: bool,
         /// Whether it was not read because the batch was stopped.
         cancelled: bool,
+        /// The image Tesseract was given, when it was read now.
+        prepared: Option<Pixels>,
     },
     /// The OCR batch is over (`error` when it could not start at all).
     ReadingDone {
@@ -246,27 +270,46 @@ pub fn pictures(paths: Vec<PathBuf>, tx: Sender) {
     });
 }
 
-/// Runs the preprocessing on one file, for showing what Tesseract is given.
+/// Runs the preprocessing on one file read earlier (from the cache or the last session), for
+/// showing what Tesseract is given; pages read now come with it. One worker does this for the
+/// whole app and keeps its Tesseract engine between pages.
 pub fn prepare(path: PathBuf, options: OcrOptions, tx: Sender) {
-    std::thread::spawn(move || match ocr_core::prepare_path(&path, &options) {
-        Ok((_, prepared)) => {
-            let image = image::DynamicImage::ImageLuma8(prepared.image);
-            send(
-                &tx,
-                Msg::Prepared {
-                    path,
-                    image: Pixels::of(&image, SHOWN_SIDE),
-                },
-            );
-        }
-        Err(e) => send(
-            &tx,
-            Msg::PictureFailed {
-                path,
-                error: e.to_string(),
-            },
-        ),
+    type Job = (PathBuf, OcrOptions, Sender);
+    static WORKER: OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<Job>>> = OnceLock::new();
+    let worker = WORKER.get_or_init(|| {
+        let (jobs, inbox) = std::sync::mpsc::channel::<Job>();
+        std::thread::spawn(move || {
+            let mut engine: Option<ocr_core::Engine> = None;
+            for (path, options, tx) in inbox {
+                let result = load_path(&path, LoadLimits::default()).and_then(|loaded| {
+                    if engine.as_ref().is_none_or(|e| e.language() != options.lang) {
+                        engine = Some(ocr_core::Engine::new(
+                            &options.lang,
+                            options.tessdata.as_deref(),
+                        )?);
+                    }
+                    let engine = engine.as_mut().expect("made just above");
+                    Ok(ocr_core::prepare_image(engine, &loaded, &options))
+                });
+                let msg = match result {
+                    Ok(prepared) => Msg::Prepared {
+                        path,
+                        image: Pixels::of_gray(&prepared.image, SHOWN_SIDE),
+                    },
+                    Err(e) => Msg::PictureFailed {
+                        path,
+                        error: e.to_string(),
+                    },
+                };
+                send(&tx, msg);
+            }
+        });
+        std::sync::Mutex::new(jobs)
     });
+    if let Ok(jobs) = worker.lock() {
+        // The worker ends only with the process.
+        let _ = jobs.send((path, options, tx));
+    }
 }
 
 /// Recognises the files, in parallel, reporting each page as it is done.
@@ -288,6 +331,7 @@ pub fn read(paths: Vec<PathBuf>, options: OcrOptions, cancel: Arc<AtomicBool>, t
                         result: Ok(page.clone()),
                         cached: p.cached,
                         cancelled: false,
+                        prepared: p.prepared.map(|g| Pixels::of_gray(g, SHOWN_SIDE)),
                     },
                 );
             }
@@ -313,6 +357,7 @@ pub fn read(paths: Vec<PathBuf>, options: OcrOptions, cancel: Arc<AtomicBool>, t
                                 result: Err(e.to_string()),
                                 cached: item.cached,
                                 cancelled,
+                                prepared: None,
                             },
                         );
                     }

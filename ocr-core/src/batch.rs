@@ -11,7 +11,8 @@ use crate::engine::Engine;
 use crate::error::{OcrError, Result};
 use crate::load::{LoadLimits, load_page_bytes, read_page_file};
 use crate::page::Page;
-use crate::recognize::{OcrOptions, recognize_image};
+use crate::preprocess::Prepared;
+use crate::recognize::{OcrOptions, recognize_prepared};
 
 /// How a batch runs.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +42,8 @@ pub struct Progress<'a> {
     pub total: usize,
     /// The page, when it was read: a frontend can show it before the batch ends.
     pub page: Option<&'a Page>,
+    /// The image Tesseract was given, when the page was read now (not from the cache).
+    pub prepared: Option<&'a image::GrayImage>,
 }
 
 /// The result for one image of a batch.
@@ -119,7 +122,7 @@ pub fn ocr_batch(
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(i) else { break };
-                    let (result, cached) = one(
+                    let (result, prepared, cached) = one(
                         &mut engine,
                         path,
                         options,
@@ -134,7 +137,9 @@ pub fn ocr_batch(
                         done: done.fetch_add(1, Ordering::Relaxed) + 1,
                         total: paths.len(),
                         page: result.as_ref().ok(),
+                        prepared: prepared.as_ref().map(|p| &p.image),
                     });
+                    drop(prepared);
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(BatchItem {
                             path: path.clone(),
@@ -182,12 +187,12 @@ fn one(
     options: &OcrOptions,
     cache: Option<&Cache>,
     fingerprint: &str,
-) -> (Result<Page>, bool) {
+) -> (Result<Page>, Option<Prepared>, bool) {
     let limits = LoadLimits::default();
     let page = PageRef::parse(path);
     let bytes = match read_page_file(&page, path, limits) {
         Ok(b) => b,
-        Err(e) => return (Err(e), false),
+        Err(e) => return (Err(e), None, false),
     };
     // A page of a multi-page file is its own entry; a whole file keeps the key it always had.
     let key = cache.map(|_| match page.page {
@@ -198,15 +203,19 @@ fn one(
         && let Some(mut p) = c.get(k)
     {
         p.source = Some(path.to_path_buf());
-        return (Ok(p), true);
+        return (Ok(p), None, true);
     }
     let result = load_page_bytes(&bytes, page.page, path, limits)
-        .and_then(|loaded| recognize_image(engine, &loaded, path, options));
+        .and_then(|loaded| recognize_prepared(engine, &loaded, path, options));
+    let (result, prepared) = match result {
+        Ok((page, prepared)) => (Ok(page), Some(prepared)),
+        Err(e) => (Err(e), None),
+    };
     if let (Ok(p), Some(c), Some(k)) = (&result, cache, key.as_deref()) {
         // A cache that cannot be written costs speed next time, never this result.
         let _ = c.put(k, p);
     }
-    (result, false)
+    (result, prepared, false)
 }
 
 #[cfg(test)]

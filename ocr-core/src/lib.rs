@@ -37,7 +37,9 @@ pub use load::{LoadLimits, LoadedImage, load_bytes, load_page_bytes, load_path};
 pub use page::{Block, Line, Page, Preprocessing, Word};
 pub use page_image::PageRef;
 pub use preprocess::{Pipeline, Prepared};
-pub use recognize::{OcrOptions, prepare_path, recognize_bytes, recognize_image};
+pub use recognize::{
+    OcrOptions, prepare_image, prepare_path, recognize_bytes, recognize_image, recognize_prepared,
+};
 
 /// File extensions this crate reads, lower case.
 pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif"];

@@ -61,17 +61,35 @@ pub fn recognize_image(
     source: &Path,
     options: &OcrOptions,
 ) -> Result<Page> {
+    recognize_prepared(engine, loaded, source, options).map(|(page, _)| page)
+}
+
+/// Recognises an already decoded image, and gives back the image Tesseract was given beside
+/// the page: a frontend shows it without preparing the page a second time.
+pub fn recognize_prepared(
+    engine: &mut Engine,
+    loaded: &LoadedImage,
+    source: &Path,
+    options: &OcrOptions,
+) -> Result<(Page, Prepared)> {
     let prepared = options.pipeline.run(loaded, Some(engine));
     let words = engine.recognize(&prepared.image, options.psm(), source)?;
     let (w, h) = (loaded.image.width(), loaded.image.height());
-    Ok(Page {
+    let page = Page {
         source: Some(source.to_path_buf()),
         width: w,
         height: h,
         language: engine.language().to_owned(),
         blocks: assemble(&words, &prepared.to_source, w, h),
-        preprocessing: prepared.report,
-    })
+        preprocessing: prepared.report.clone(),
+    };
+    Ok((page, prepared))
+}
+
+/// Runs the preprocessing on a decoded image with an engine kept by the caller (its
+/// orientation checks read samples of text), instead of starting one as [`prepare_path`] does.
+pub fn prepare_image(engine: &mut Engine, loaded: &LoadedImage, options: &OcrOptions) -> Prepared {
+    options.pipeline.run(loaded, Some(engine))
 }
 
 /// Reads, decodes and recognises an image file held in memory.

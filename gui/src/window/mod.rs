@@ -902,16 +902,17 @@ impl Window {
             }
             imp.prepared
                 .set_picture(entry.prepared.as_ref(), prepared_size(entry));
+            // A page read now comes with its prepared image; one read earlier is prepared here.
             if entry.prepared.is_none()
                 && !entry.prepare_asked
-                && !matches!(entry.state, PageState::Failed(_))
+                && matches!(entry.state, PageState::Read { .. })
             {
                 entry.prepare_asked = true;
                 ask_prepare = Some(entry.path.clone());
             }
             let preparing = entry.prepared.is_none()
-                && entry.prepare_asked
-                && !matches!(entry.state, PageState::Failed(_));
+                && (entry.prepare_asked
+                    || matches!(entry.state, PageState::Waiting | PageState::Reading));
             imp.prepared_spinner.set_visible(preparing);
             imp.prepared_spinner.set_spinning(preparing);
             let (status, _) = entry.status();
@@ -1119,7 +1120,15 @@ impl Window {
                 result,
                 cached,
                 cancelled,
-            } => self.page_read(&path, result, cached, cancelled),
+                prepared,
+            } => {
+                if let (Some(image), Some(i)) = (prepared, self.entry_index(&path)) {
+                    let mut pages = imp.pages.borrow_mut();
+                    pages[i].prepared = Some(texture(&image));
+                    pages[i].prepare_asked = true;
+                }
+                self.page_read(&path, result, cached, cancelled);
+            }
             Msg::ReadingDone { error } => {
                 imp.reading.set(false);
                 if let Some(e) = error {
