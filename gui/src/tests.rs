@@ -673,3 +673,51 @@ fn languages_are_chosen_by_name_from_those_installed() {
     assert_eq!(saved.language, "eng+fra");
     w.close();
 }
+
+#[gtk::test]
+fn the_window_works_down_to_360_pixels_wide() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = window(dir.path());
+    w.add_files(vec![sample("vocabulaire.png")]);
+    wait_for("the page to be read", 120, || !w.busy());
+    activate(&w, "generate", None);
+    wait_for("the cards", 60, || !w.busy());
+    let imp = w.imp();
+    // The window's content, without the frame and shadow the window manager or GTK draws.
+    for view in ["pages", "cards"] {
+        imp.stack.set_visible_child_name(view);
+        let (min, _, _, _) = imp.toasts.measure(gtk::Orientation::Horizontal, -1);
+        assert!(min <= 360, "the {view} view needs {min} px");
+    }
+    imp.stack.set_visible_child_name("pages");
+    w.set_default_size(360, 720);
+    wait_for("the narrow layout", 10, || {
+        w.width() <= 360 && imp.pages_leaflet.is_folded()
+    });
+    assert!(imp.back_to_pages.is_visible());
+    assert!(
+        !imp.prepared.is_drawable(),
+        "narrow, the photo has the width alone"
+    );
+    // A page opened from the list, and back.
+    imp.page_list
+        .row_at_index(0)
+        .expect("a row")
+        .emit_by_name::<()>("activate", &[]);
+    wait_for("the page view", 5, || {
+        imp.pages_leaflet.visible_child_name().as_deref() == Some("page")
+    });
+    imp.back_to_pages.emit_clicked();
+    assert_eq!(
+        imp.pages_leaflet.visible_child_name().as_deref(),
+        Some("list")
+    );
+    // Wide again, both views side by side.
+    w.set_default_size(1400, 800);
+    wait_for("the wide layout", 10, || !imp.pages_leaflet.is_folded());
+    assert!(!imp.back_to_pages.is_visible());
+    w.close();
+    if let Some(d) = message_dialog(&w) {
+        click(&d, "_Discard");
+    }
+}

@@ -496,6 +496,29 @@ fn a_fresh_profile_without_ollama_makes_cards_with_one_click() {
     assert_eq!(report["imports"][0]["new"], notes.len());
 }
 
+#[test]
+fn screenshots_of_each_view_wide_and_narrow() {
+    for width in [1400, 360] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let settings = settings_file(
+            dir.path(),
+            &format!("backend = \"builtin\"\nwidth = {width}\nheight = 760\n"),
+        );
+        let app = App::start(
+            &settings,
+            &dir.path().join("cache"),
+            &[sample("vocabulaire-photo.jpg")],
+        );
+        app.wait_for("the page to be read", 180, || app.enabled("generate"));
+        screenshot(&format!("{width}px-1-pages"));
+        app.activate(WINDOW_PATH, "generate", None);
+        app.wait_for("the cards", 120, || app.enabled("export-to"));
+        screenshot(&format!("{width}px-2-cards"));
+        app.export_to(dir.path());
+        app.quit();
+    }
+}
+
 /// The session file the app keeps in the data folder `start_on` gives it, as JSON.
 fn session_of(settings: &Path) -> serde_json::Value {
     std::fs::read_to_string(

@@ -28,6 +28,10 @@ pub struct Window {
     #[template_child]
     pub pages_stack: TemplateChild<gtk::Stack>,
     #[template_child]
+    pub pages_leaflet: TemplateChild<adw::Leaflet>,
+    #[template_child]
+    pub back_to_pages: TemplateChild<gtk::Button>,
+    #[template_child]
     pub page_list: TemplateChild<gtk::ListBox>,
     #[template_child]
     pub photo: TemplateChild<PhotoView>,
@@ -99,6 +103,8 @@ impl Default for Window {
             progress_revealer: TemplateChild::default(),
             progress: TemplateChild::default(),
             pages_stack: TemplateChild::default(),
+            pages_leaflet: TemplateChild::default(),
+            back_to_pages: TemplateChild::default(),
             page_list: TemplateChild::default(),
             photo: TemplateChild::default(),
             prepared: TemplateChild::default(),

@@ -478,6 +478,22 @@ impl Window {
                 }
             }
         ));
+        // Narrow, the list and the page are one view each: a row opens its page, Back returns.
+        imp.page_list.connect_row_activated(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |_, _| {
+                let leaflet = &window.imp().pages_leaflet;
+                if leaflet.is_folded() {
+                    leaflet.set_visible_child_name("page");
+                }
+            }
+        ));
+        imp.back_to_pages.connect_clicked(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |_| window.imp().pages_leaflet.set_visible_child_name("list")
+        ));
 
         // Clicking a word on the photo puts the cursor on it in the text.
         let click = gtk::GestureClick::new();
@@ -1080,10 +1096,10 @@ impl Window {
                 let Some(i) = self.entry_index(&path) else {
                     return;
                 };
-                let shown = texture(&shown);
+                let shown = texture(shown);
                 {
                     let mut pages = imp.pages.borrow_mut();
-                    pages[i].row.set_thumb(&texture(&thumb));
+                    pages[i].row.set_thumb(&texture(thumb));
                     pages[i].photo = Some((shown, size));
                 }
                 if imp.current.get() == Some(i) {
@@ -1094,7 +1110,7 @@ impl Window {
                 let Some(i) = self.entry_index(&path) else {
                     return;
                 };
-                imp.pages.borrow_mut()[i].prepared = Some(texture(&image));
+                imp.pages.borrow_mut()[i].prepared = Some(texture(image));
                 if imp.current.get() == Some(i) {
                     self.show_page(i);
                 }
@@ -1124,7 +1140,7 @@ impl Window {
             } => {
                 if let (Some(image), Some(i)) = (prepared, self.entry_index(&path)) {
                     let mut pages = imp.pages.borrow_mut();
-                    pages[i].prepared = Some(texture(&image));
+                    pages[i].prepared = Some(texture(image));
                     pages[i].prepare_asked = true;
                 }
                 self.page_read(&path, result, cached, cancelled);
@@ -1897,12 +1913,13 @@ fn prepared_size(entry: &PageEntry) -> (u32, u32) {
     })
 }
 
-fn texture(p: &Pixels) -> gdk::Texture {
+/// A texture of the pixels, in the memory layout GTK's renderers draw from as it is.
+fn texture(p: Pixels) -> gdk::Texture {
     gdk::MemoryTexture::new(
         i32::try_from(p.width).unwrap_or(1),
         i32::try_from(p.height).unwrap_or(1),
-        gdk::MemoryFormat::R8g8b8a8,
-        &glib::Bytes::from(&p.rgba[..]),
+        gdk::MemoryFormat::B8g8r8a8Premultiplied,
+        &glib::Bytes::from_owned(p.bgra),
         p.width as usize * 4,
     )
     .upcast()
