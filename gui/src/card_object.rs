@@ -13,6 +13,7 @@ mod imp {
     #[derive(Default)]
     pub struct CardObject {
         pub card: RefCell<Option<Card>>,
+        pub watched: std::cell::Cell<bool>,
     }
 
     #[glib::object_subclass]
@@ -65,6 +66,11 @@ impl CardObject {
         if changed {
             self.emit_by_name::<()>("changed", &[]);
         }
+    }
+
+    /// Whether the window watches it already for changes; the first call says no and marks it.
+    pub fn watched(&self) -> bool {
+        self.imp().watched.replace(true)
     }
 
     /// Calls `f` after every change of the card.

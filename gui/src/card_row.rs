@@ -27,6 +27,8 @@ mod imp {
         pub quote: TemplateChild<gtk::Label>,
         #[template_child]
         pub doubt: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub crop: TemplateChild<crate::photo_view::PhotoView>,
         pub card: RefCell<Option<CardObject>>,
         /// The page the card comes from, for the doubts that need it.
         pub page: RefCell<Option<ocr_core::Page>>,
@@ -39,6 +41,7 @@ mod imp {
         type ParentType = gtk::ListBoxRow;
 
         fn class_init(klass: &mut Self::Class) {
+            crate::photo_view::PhotoView::ensure_type();
             klass.bind_template();
             klass.install_action("card.delete", None, |row, _, _| {
                 let index = u32::try_from(row.index()).unwrap_or(u32::MAX);
@@ -66,12 +69,38 @@ glib::wrapper! {
 }
 
 impl CardRow {
-    /// A row showing `card`, which comes from `page` when that is known.
-    pub fn new(card: &CardObject, page: Option<ocr_core::Page>) -> Self {
+    /// A row showing `card`, which comes from `page` when that is known; with the page's
+    /// `picture` (a texture and the size its boxes are measured in), the card's words are shown
+    /// cut from it.
+    pub fn new(
+        card: &CardObject,
+        page: Option<ocr_core::Page>,
+        picture: Option<(gtk::gdk::Texture, (u32, u32))>,
+    ) -> Self {
         let row: Self = glib::Object::new();
         let imp = row.imp();
         imp.card.replace(Some(card.clone()));
         imp.page.replace(page);
+        if let (Some((texture, size)), Some([x, y, w, h])) =
+            (picture, card.card().source.as_ref().and_then(|s| s.region))
+        {
+            // A little of the page around the words (a third of a line height), turned as the
+            // page was turned for reading.
+            let pad = w.min(h) / 3 + 4;
+            let region = ocr_core::BBox::new(
+                x.saturating_sub(pad),
+                y.saturating_sub(pad),
+                w + 2 * pad,
+                h + 2 * pad,
+            );
+            let turn = imp
+                .page
+                .borrow()
+                .as_ref()
+                .map_or(0, |p| p.preprocessing.rotation);
+            imp.crop.show_region(&texture, size, region, turn);
+            imp.crop.set_visible(true);
+        }
         let (first, second) = card.sides();
         imp.first.set_text(&first);
         imp.second.set_text(&second);
@@ -279,6 +308,12 @@ impl CardRow {
         self.imp().kind.get()
     }
 
+    /// The crop of the page (for tests).
+    #[cfg(test)]
+    pub fn crop(&self) -> crate::photo_view::PhotoView {
+        self.imp().crop.get()
+    }
+
     /// The quote label (for tests).
     #[cfg(test)]
     pub fn quote_label(&self) -> gtk::Label {
@@ -301,7 +336,7 @@ mod tests {
             s.quote = Some("le four - the oven".into());
         }
         let obj = CardObject::new(card);
-        let row = CardRow::new(&obj, None);
+        let row = CardRow::new(&obj, None, None);
         assert!(row.quote_label().is_visible());
         assert_eq!(row.quote_label().text(), "“le four - the oven”");
         row.first_entry().set_text("la cuillère");
@@ -321,14 +356,18 @@ mod tests {
     fn a_card_that_looks_like_junk_is_marked_until_it_is_corrected() {
         crate::register_resources();
         let obj = CardObject::new(Card::basic("Eee)", "Organisation d'un amphithéâtre"));
-        let row = CardRow::new(&obj, None);
+        let row = CardRow::new(&obj, None, None);
         let shown = row.doubt_shown().expect("marked");
         assert!(shown.contains("stray marks"), "{shown}");
         assert!(row.has_css_class("doubtful"));
         row.first_entry().set_text("l'amphithéâtre");
         assert_eq!(row.doubt_shown(), None);
         assert!(!row.has_css_class("doubtful"));
-        let good = CardRow::new(&CardObject::new(Card::basic("le four", "the oven")), None);
+        let good = CardRow::new(
+            &CardObject::new(Card::basic("le four", "the oven")),
+            None,
+            None,
+        );
         assert_eq!(good.doubt_shown(), None);
     }
 
@@ -337,13 +376,13 @@ mod tests {
         crate::register_resources();
         // Front and back: the front becomes the gap, the back its hint.
         let obj = CardObject::new(Card::basic("la poêle", "the pan"));
-        let row = CardRow::new(&obj, None);
+        let row = CardRow::new(&obj, None, None);
         row.kind_menu().set_selected(2);
         assert_eq!(obj.card(), Card::cloze("{{c1::la poêle}} — the pan", ""));
         assert!(!row.first_entry().has_css_class("error"));
         // A selected word becomes the gap.
         let obj = CardObject::new(Card::basic("le four chauffe", ""));
-        let row = CardRow::new(&obj, None);
+        let row = CardRow::new(&obj, None, None);
         row.first_entry().select_region(3, 7);
         row.kind_menu().set_selected(2);
         assert_eq!(obj.sides().0, "le {{c1::four}} chauffe");

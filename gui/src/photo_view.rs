@@ -65,6 +65,10 @@ mod imp {
         pub center: Cell<(f32, f32)>,
         /// The zoom when a pinch or a drag began, and where.
         pub gesture_start: Cell<(f32, (f32, f32))>,
+        /// The part of the picture shown, fitted, instead of the whole (a card's words), and
+        /// the clockwise quarter turn that makes its text upright.
+        pub region: Cell<Option<BBox>>,
+        pub region_turn: Cell<u16>,
     }
 
     impl Default for PhotoView {
@@ -77,6 +81,8 @@ mod imp {
                 zoom: Cell::new(1.0),
                 center: Cell::default(),
                 gesture_start: Cell::new((1.0, (0.0, 0.0))),
+                region: Cell::default(),
+                region_turn: Cell::default(),
             }
         }
     }
@@ -111,6 +117,30 @@ mod imp {
             };
             let widget = self.obj();
             let (sw, sh) = self.source_size.get();
+            if let Some(r) = self.region.get() {
+                // Turned upright about the region's middle, fitted to the widget.
+                let turn = self.region_turn.get();
+                let (rw, rh) = (r.width as f32, r.height as f32);
+                let turned = if turn % 180 == 90 { (rh, rw) } else { (rw, rh) };
+                let (w, h) = (widget.width() as f32, widget.height() as f32);
+                let (_, _, scale) = fit((w, h), turned);
+                snapshot.push_clip(&graphene::Rect::new(0.0, 0.0, w, h));
+                snapshot.save();
+                snapshot.translate(&graphene::Point::new(w / 2.0, h / 2.0));
+                snapshot.rotate(f32::from(turn));
+                snapshot.scale(scale, scale);
+                snapshot.translate(&graphene::Point::new(
+                    -(r.x as f32 + rw / 2.0),
+                    -(r.y as f32 + rh / 2.0),
+                ));
+                snapshot.append_texture(
+                    &texture,
+                    &graphene::Rect::new(0.0, 0.0, sw as f32, sh as f32),
+                );
+                snapshot.restore();
+                snapshot.pop();
+                return;
+            }
             let (ox, oy, scale) = widget.view();
             snapshot.push_clip(&graphene::Rect::new(
                 0.0,
@@ -172,6 +202,7 @@ impl PhotoView {
         let same = imp.source_size.get() == source_size && imp.texture.borrow().is_some();
         imp.texture.replace(texture.cloned());
         imp.source_size.set(source_size);
+        imp.region.set(None);
         if !same {
             imp.zoom.set(1.0);
         }
@@ -197,9 +228,30 @@ impl PhotoView {
         self.imp().highlight.get()
     }
 
+    /// Shows only `region` of the picture, fitted to the widget (a card's words on its page);
+    /// zooming is then off.
+    pub fn show_region(
+        &self,
+        texture: &gdk::Texture,
+        source_size: (u32, u32),
+        region: BBox,
+        turn: u16,
+    ) {
+        self.set_picture(Some(texture), source_size);
+        self.imp().region.set(Some(region));
+        self.imp().region_turn.set(turn % 360);
+        self.set_focusable(false);
+        self.queue_draw();
+    }
+
     /// Where the picture is drawn now: offset and scale.
     fn view(&self) -> (f32, f32, f32) {
         let imp = self.imp();
+        let widget = (self.width() as f32, self.height() as f32);
+        if let Some(r) = imp.region.get() {
+            let (ox, oy, scale) = fit(widget, (r.width as f32, r.height as f32));
+            return (ox - r.x as f32 * scale, oy - r.y as f32 * scale, scale);
+        }
         let (sw, sh) = imp.source_size.get();
         zoomed(
             (self.width() as f32, self.height() as f32),
@@ -218,7 +270,7 @@ impl PhotoView {
     /// under widget point `around` where it is.
     pub fn zoom_to(&self, zoom: f32, around: (f32, f32)) {
         let imp = self.imp();
-        if !self.has_picture() {
+        if !self.has_picture() || imp.region.get().is_some() {
             return;
         }
         let (ox, oy, scale) = self.view();

@@ -105,6 +105,13 @@ fn pages_are_read_words_are_found_and_cards_come_from_the_corrected_text() {
     wait_for("the cards", 60, || !w.busy());
     let cards = w.cards();
     assert!(cards.len() >= 8, "{cards:?}");
+    // Each card shows its words cut from the photo.
+    let row = imp
+        .card_list
+        .row_at_index(0)
+        .and_downcast::<crate::card_row::CardRow>()
+        .expect("a card row");
+    assert!(row.crop().is_visible() && row.crop().has_picture());
     // The page's row counts its cards.
     let states = w.page_states();
     assert!(

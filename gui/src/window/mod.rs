@@ -448,15 +448,20 @@ impl Window {
                 .downcast_ref::<CardObject>()
                 .cloned()
                 .unwrap_or_else(|| CardObject::new(Card::basic("", "")));
-            let page = weak.upgrade().and_then(|w| w.page_of(&card.card()));
-            CardRow::new(&card, page).upcast()
+            let (page, picture) = weak
+                .upgrade()
+                .map(|w| w.source_of(&card.card()))
+                .unwrap_or_default();
+            CardRow::new(&card, page, picture).upcast()
         });
         imp.cards.connect_items_changed(glib::clone!(
             #[weak(rename_to = window)]
             self,
             move |store, position, _, added| {
                 for i in position..position + added {
-                    if let Some(card) = store.item(i).and_downcast::<CardObject>() {
+                    if let Some(card) = store.item(i).and_downcast::<CardObject>()
+                        && !card.watched()
+                    {
                         card.connect_changed(glib::clone!(
                             #[weak]
                             window,
@@ -1105,6 +1110,7 @@ impl Window {
                 if imp.current.get() == Some(i) {
                     self.show_page(i);
                 }
+                self.refresh_cards_of(&path);
             }
             Msg::Prepared { path, image } => {
                 let Some(i) = self.entry_index(&path) else {
@@ -1538,18 +1544,36 @@ impl Window {
         }
     }
 
-    /// The page a card comes from, when it is in the list and read.
-    fn page_of(&self, card: &Card) -> Option<Page> {
-        let image = &card.source.as_ref()?.image;
-        self.imp()
-            .pages
-            .borrow()
-            .iter()
-            .find(|p| &p.path == image)
-            .and_then(|p| match &p.state {
-                PageState::Read { page, .. } => Some((**page).clone()),
-                _ => None,
-            })
+    /// The page a card comes from, when it is in the list and read, and its picture when it is
+    /// decoded.
+    fn source_of(&self, card: &Card) -> (Option<Page>, Option<(gdk::Texture, (u32, u32))>) {
+        let Some(image) = card.source.as_ref().map(|s| &s.image) else {
+            return (None, None);
+        };
+        let pages = self.imp().pages.borrow();
+        let Some(entry) = pages.iter().find(|p| &p.path == image) else {
+            return (None, None);
+        };
+        let page = match &entry.state {
+            PageState::Read { page, .. } => Some((**page).clone()),
+            _ => None,
+        };
+        (page, entry.photo.clone())
+    }
+
+    /// Makes the rows of the cards from `path` again, once its picture is there to cut from.
+    fn refresh_cards_of(&self, path: &Path) {
+        let store = &self.imp().cards;
+        for i in 0..store.n_items() {
+            let from_here = store
+                .item(i)
+                .and_downcast::<CardObject>()
+                .and_then(|c| c.card().source.map(|s| s.image == path))
+                .unwrap_or(false);
+            if from_here {
+                store.items_changed(i, 1, 1);
+            }
+        }
     }
 
     /// The cards in the list, as they are now.
