@@ -75,7 +75,7 @@ impl CardRow {
     pub fn new(
         card: &CardObject,
         page: Option<ocr_core::Page>,
-        picture: Option<(gtk::gdk::Texture, (u32, u32))>,
+        picture: Option<crate::photo_view::Picture>,
     ) -> Self {
         let row: Self = glib::Object::new();
         let imp = row.imp();

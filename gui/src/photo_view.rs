@@ -19,6 +19,10 @@ pub fn fit(widget: (f32, f32), src: (f32, f32)) -> (f32, f32, f32) {
     ((widget.0 - w) / 2.0, (widget.1 - h) / 2.0, scale)
 }
 
+/// A picture to show: a texture, and the size of the image its boxes are measured in (the
+/// texture may be smaller).
+pub type Picture = (gdk::Texture, (u32, u32));
+
 /// The most a picture is enlarged past fitting.
 pub const MAX_ZOOM: f32 = 16.0;
 

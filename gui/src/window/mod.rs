@@ -19,6 +19,7 @@ use crate::card_object::CardObject;
 use crate::card_row::CardRow;
 use crate::keyring;
 use crate::page_row::{PageRow, RowState};
+use crate::photo_view::Picture;
 use crate::preferences::Preferences;
 use crate::session::{SavedPage, Session};
 use crate::settings::{Settings, Style};
@@ -78,7 +79,7 @@ pub struct PageEntry {
     /// Its row in the list.
     pub row: PageRow,
     /// A copy of the photo to show, and the size its word boxes are measured in.
-    pub photo: Option<(gdk::Texture, (u32, u32))>,
+    pub photo: Option<Picture>,
     /// The image as given to Tesseract.
     pub prepared: Option<gdk::Texture>,
     /// Whether the prepared image has been asked for.
@@ -1546,7 +1547,7 @@ impl Window {
 
     /// The page a card comes from, when it is in the list and read, and its picture when it is
     /// decoded.
-    fn source_of(&self, card: &Card) -> (Option<Page>, Option<(gdk::Texture, (u32, u32))>) {
+    fn source_of(&self, card: &Card) -> (Option<Page>, Option<Picture>) {
         let Some(image) = card.source.as_ref().map(|s| &s.image) else {
             return (None, None);
         };
