@@ -112,6 +112,17 @@ fn pages_are_read_words_are_found_and_cards_come_from_the_corrected_text() {
         .and_downcast::<crate::card_row::CardRow>()
         .expect("a card row");
     assert!(row.crop().is_visible() && row.crop().has_picture());
+    // Under the page's name and its count.
+    let header = row
+        .header()
+        .and_downcast::<gtk::Label>()
+        .expect("a header over the page's first card");
+    assert_eq!(
+        header.label(),
+        format!("vocabulaire-photo.jpg · {} cards", cards.len())
+    );
+    let second = imp.card_list.row_at_index(1).expect("a second card");
+    assert!(second.header().is_none(), "one header for the page");
     // The page's row counts its cards.
     let states = w.page_states();
     assert!(

@@ -455,6 +455,12 @@ impl Window {
                 .unwrap_or_default();
             CardRow::new(&card, page, picture).upcast()
         });
+        // The cards of each page under its name and count.
+        imp.card_list.set_header_func(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |row, before| window.card_header(row, before)
+        ));
         imp.cards.connect_items_changed(glib::clone!(
             #[weak(rename_to = window)]
             self,
@@ -472,6 +478,7 @@ impl Window {
                 }
                 window.update_cards_view();
                 window.count_cards();
+                window.imp().card_list.invalidate_headers();
                 window.queue_save();
             }
         ));
@@ -1528,6 +1535,40 @@ impl Window {
             ),
         );
         dialog.present();
+    }
+
+    /// Puts the page's name and card count over the first card of each page in the list.
+    fn card_header(&self, row: &gtk::ListBoxRow, before: Option<&gtk::ListBoxRow>) {
+        let image_of = |r: &gtk::ListBoxRow| {
+            r.downcast_ref::<CardRow>()
+                .and_then(CardRow::card)
+                .and_then(|c| c.card().source.map(|s| s.image))
+        };
+        let image = image_of(row);
+        if before.is_some_and(|b| image_of(b) == image) {
+            row.set_header(None::<&gtk::Widget>);
+            return;
+        }
+        let n = self
+            .cards()
+            .iter()
+            .filter(|c| c.source.as_ref().map(|s| &s.image) == image.as_ref())
+            .count();
+        let name = image
+            .as_deref()
+            .map_or_else(|| "Added by hand".to_owned(), file_name);
+        let label = gtk::Label::builder()
+            .label(match n {
+                1 => format!("{name} · 1 card"),
+                n => format!("{name} · {n} cards"),
+            })
+            .xalign(0.0)
+            .margin_start(12)
+            .margin_top(12)
+            .margin_bottom(6)
+            .css_classes(["heading"])
+            .build();
+        row.set_header(Some(&label));
     }
 
     /// Counts each page's cards and shows the count in its row.
