@@ -22,6 +22,8 @@ pub enum Doubt {
     NotWords,
     /// A side has one letter or digit, or none.
     OneCharacter,
+    /// A side is a heading of the page (a whole line in type larger than the page's text).
+    Heading,
 }
 
 impl Doubt {
@@ -32,6 +34,7 @@ impl Doubt {
             Doubt::UnsureWords => "it comes from words Tesseract was unsure of",
             Doubt::NotWords => "a side looks like stray marks rather than words",
             Doubt::OneCharacter => "a side is a single character",
+            Doubt::Heading => "a side is a heading of the page, not its text",
         }
     }
 }
@@ -72,7 +75,43 @@ pub fn doubts(card: &Card, page: Option<&Page>) -> Vec<Doubt> {
     {
         out.push(Doubt::OneCharacter);
     }
+    if let Some(page) = page
+        && sides.iter().any(|s| is_heading(s, page))
+    {
+        out.push(Doubt::Heading);
+    }
     out
+}
+
+/// Whether `side` is the whole of a line of `page` set at least a third taller than the page's
+/// usual line (measured across the line, whichever way the page lies).
+fn is_heading(side: &str, page: &Page) -> bool {
+    let fold = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let side = fold(side);
+    if side.is_empty() {
+        return false;
+    }
+    let height = |l: &ocr_core::Line| l.bbox.width.min(l.bbox.height);
+    let lines: Vec<&ocr_core::Line> = page.blocks.iter().flat_map(|b| &b.lines).collect();
+    let mut heights: Vec<u32> = lines
+        .iter()
+        .filter(|l| l.words.len() >= 2)
+        .map(|l| height(l))
+        .collect();
+    if heights.len() < 3 {
+        return false;
+    }
+    heights.sort_unstable();
+    let usual = heights[heights.len() / 2];
+    lines.iter().any(|l| {
+        let text: Vec<&str> = l.words.iter().map(|w| w.text.as_str()).collect();
+        fold(&text.join(" ")) == side && height(l) * 3 >= usual * 4
+    })
 }
 
 /// Whether a quarter or more of the text's tokens are stray marks: punctuation on its own
@@ -161,6 +200,46 @@ mod tests {
             [Doubt::UnsureWords]
         );
         assert!(doubts(&on([55, 0, 15, 10]), Some(&page)).is_empty());
+    }
+
+    #[test]
+    fn a_heading_taken_for_a_side_is_doubted() {
+        use ocr_core::{BBox, Block, Line, Preprocessing, Word};
+        let line = |words: &[&str], y: u32, h: u32| Line {
+            bbox: BBox::new(0, y, 400, h),
+            words: words
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Word {
+                    text: (*t).into(),
+                    bbox: BBox::new(i as u32 * 60, y, 50, h),
+                    confidence: 95.0,
+                })
+                .collect(),
+        };
+        let page = Page {
+            source: Some("p.jpg".into()),
+            width: 400,
+            height: 300,
+            language: "fra".into(),
+            blocks: vec![Block {
+                bbox: BBox::new(0, 0, 400, 300),
+                lines: vec![
+                    line(&["Organisation", "d'un", "amphithéâtre"], 0, 40),
+                    line(&["la", "scène", "-", "the", "stage"], 60, 20),
+                    line(&["le", "gradin", "-", "the", "tier"], 90, 20),
+                    line(&["la", "salle", "-", "the", "hall"], 120, 20),
+                ],
+            }],
+            preprocessing: Preprocessing::default(),
+        };
+        let junk = Card::basic("la scène", "Organisation d'un  amphithéâtre");
+        assert_eq!(doubts(&junk, Some(&page)), [Doubt::Heading]);
+        let good = Card::basic("la scène", "the stage");
+        assert!(doubts(&good, Some(&page)).is_empty());
+        // A line of the usual size is no heading, even when a side is all of it.
+        let whole = Card::basic("la salle - the hall", "?");
+        assert!(!doubts(&whole, Some(&page)).contains(&Doubt::Heading));
     }
 
     #[test]
