@@ -7,7 +7,6 @@ use llm_client::BackendKind;
 
 use crate::keyring;
 use crate::settings::{AUTOMATIC, Settings};
-use crate::window::Window;
 
 /// The position of "Automatic" in the generator menu, after the backends in their own order.
 const AUTOMATIC_INDEX: u32 = BackendKind::ALL.len() as u32;
@@ -18,6 +17,8 @@ mod imp {
     #[derive(Default, CompositeTemplate)]
     #[template(resource = "/io/github/OcrToAnki/ui/preferences.ui")]
     pub struct Preferences {
+        /// The settings it was opened with (it edits some of them, keeps the others).
+        pub shown: std::cell::RefCell<Settings>,
         #[template_child]
         pub backend: TemplateChild<adw::ComboRow>,
         #[template_child]
@@ -69,19 +70,35 @@ mod imp {
         }
     }
 
-    impl ObjectImpl for Preferences {}
+    impl ObjectImpl for Preferences {
+        fn signals() -> &'static [glib::subclass::Signal] {
+            static SIGNALS: std::sync::OnceLock<Vec<glib::subclass::Signal>> =
+                std::sync::OnceLock::new();
+            SIGNALS.get_or_init(|| {
+                vec![
+                    // The settings as edited, when the window closes.
+                    glib::subclass::Signal::builder("settings-changed")
+                        .param_types([Settings::static_type()])
+                        .build(),
+                    // An API key typed for a server: (server, key), for the keyring only.
+                    glib::subclass::Signal::builder("api-key-entered")
+                        .param_types([String::static_type(), String::static_type()])
+                        .build(),
+                ]
+            })
+        }
+    }
     impl WidgetImpl for Preferences {}
     impl WindowImpl for Preferences {
         fn close_request(&self) -> glib::Propagation {
             let obj = self.obj();
-            if let Some(window) = obj.transient_for().and_downcast::<Window>() {
-                let settings = obj.read(&window.settings());
-                let key = self.api_key.text();
-                if settings.backend_kind() == BackendKind::OpenAi && !key.trim().is_empty() {
-                    window.save_api_key(keyring::server_for(&settings.base_url), key.to_string());
-                }
-                window.set_settings(settings);
+            let settings = obj.read(&self.shown.borrow());
+            let key = self.api_key.text();
+            if settings.backend_kind() == BackendKind::OpenAi && !key.trim().is_empty() {
+                let server = keyring::server_for(&settings.base_url);
+                obj.emit_by_name::<()>("api-key-entered", &[&server, &key.to_string()]);
             }
+            obj.emit_by_name::<()>("settings-changed", &[&settings]);
             self.parent_close_request()
         }
     }
@@ -98,13 +115,36 @@ glib::wrapper! {
 }
 
 impl Preferences {
-    /// A Preferences window for `window`, showing its settings.
-    pub fn new(window: &Window) -> Self {
+    /// A Preferences window over `parent`, showing `settings`; what is edited comes back by
+    /// the `settings-changed` signal when it closes.
+    pub fn new(parent: &impl IsA<gtk::Window>, settings: &Settings) -> Self {
         let prefs: Self = glib::Object::builder()
-            .property("transient-for", window)
+            .property("transient-for", parent)
             .build();
-        prefs.show(&window.settings());
+        prefs.imp().shown.replace(settings.clone());
+        prefs.show(settings);
         prefs
+    }
+
+    /// Calls `f` with the settings as edited when the window closes.
+    pub fn connect_settings_changed(&self, f: impl Fn(Settings) + 'static) {
+        self.connect_local("settings-changed", false, move |values| {
+            if let Some(s) = values.get(1).and_then(|v| v.get::<Settings>().ok()) {
+                f(s);
+            }
+            None
+        });
+    }
+
+    /// Calls `f` with (server, key) when an API key was typed, for the keyring.
+    pub fn connect_api_key_entered(&self, f: impl Fn(String, String) + 'static) {
+        self.connect_local("api-key-entered", false, move |values| {
+            let text = |i: usize| values.get(i).and_then(|v| v.get::<String>().ok());
+            if let (Some(server), Some(key)) = (text(1), text(2)) {
+                f(server, key);
+            }
+            None
+        });
     }
 
     fn show(&self, s: &Settings) {

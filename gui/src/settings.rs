@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use gtk::glib;
 use llm_client::{
     BackendKind, CardOptions, DEFAULT_API_KEY_ENV, Grounding, KindWanted, ModelSettings,
 };
@@ -66,7 +67,8 @@ impl Style {
 }
 
 /// Everything the window remembers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, glib::Boxed)]
+#[boxed_type(name = "OtaSettings")]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Which generator makes cards: auto (Ollama when it answers, else the built-in reader),

@@ -8,7 +8,6 @@ use gtk::{glib, subclass::prelude::ObjectSubclassIsExt};
 
 use test_support::sample;
 
-use crate::preferences::Preferences;
 use crate::settings::Settings;
 use crate::window::Window;
 
@@ -198,7 +197,7 @@ fn a_card_that_cannot_be_exported_stops_the_export_and_keeps_the_old_file() {
 fn preferences_are_saved_when_closed_and_style_is_remembered() {
     let dir = tempfile::tempdir().expect("tempdir");
     let w = window(dir.path());
-    let prefs = Preferences::new(&w);
+    let prefs = w.preferences();
     prefs.present();
     prefs.backend_row().set_selected(1);
     prefs.language_row().set_text("eng+deu");
@@ -232,7 +231,7 @@ fn an_api_key_typed_in_preferences_goes_to_the_keyring_and_nowhere_else() {
         base_url: url.into(),
         ..w.settings()
     });
-    let prefs = Preferences::new(&w);
+    let prefs = w.preferences();
     prefs.present();
     prefs.api_key_row().set_text(KEY);
     prefs.close();
@@ -674,7 +673,7 @@ fn a_page_that_gave_no_card_says_so() {
 fn languages_are_chosen_by_name_from_those_installed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let w = window(dir.path());
-    let prefs = Preferences::new(&w);
+    let prefs = w.preferences();
     prefs.present();
     let french = prefs.language_check("fra").expect("French is installed");
     let german = prefs.language_check("deu").expect("German is installed");

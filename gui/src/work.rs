@@ -18,9 +18,6 @@ pub const SHOWN_SIDE: u32 = 1600;
 /// The longest side of a thumbnail.
 pub const THUMB_SIDE: u32 = 96;
 
-/// The error of a job the user stopped.
-pub const STOPPED: &str = "stopped";
-
 /// Pixels to be made into a texture on the main thread: opaque BGRA, 8 bits, rows packed, the
 /// layout GTK draws from without converting each pixel at every frame.
 #[derive(Debug, Clone)]
@@ -139,13 +136,24 @@ pub enum Msg {
         total: usize,
     },
     /// Card generation is over.
-    CardsDone(Result<Cards, String>),
+    CardsDone(Generated),
     /// Which generator will make cards, found out by asking it: a sentence for the window.
     Generator(String),
     /// A deck was written.
     Exported(Result<(PathBuf, ExportSummary), String>),
     /// Cards were sent to Anki.
     Sent(Result<ExportSummary, String>),
+}
+
+/// How a card generation ended.
+#[derive(Debug)]
+pub enum Generated {
+    /// Cards were made (some pages may have failed; they are in the cards' errors).
+    Made(Cards),
+    /// The user stopped it.
+    Stopped,
+    /// No card could be made: why, as the window says it.
+    Failed(String),
 }
 
 /// The outcome of generating cards.
@@ -395,11 +403,12 @@ pub fn generate(
 ) {
     let rt = match runtime() {
         Ok(rt) => rt,
-        Err(e) => return send(&tx, Msg::CardsDone(Err(e))),
+        Err(e) => return send(&tx, Msg::CardsDone(Generated::Failed(e))),
     };
     rt.spawn(async move {
         let result = async {
-            let (generator, stood_in) = usable(choice, automatic).await?;
+            let (generator, stood_in) =
+                usable(choice, automatic).await.map_err(Generated::Failed)?;
             let total = documents.len();
             let progress_tx = tx.clone();
             let progress = move |p: llm_client::BatchProgress<'_>| {
@@ -416,7 +425,7 @@ pub fn generate(
             };
             let items = tokio::select! {
                 items = work => items,
-                () = watch => return Err(STOPPED.to_owned()),
+                () = watch => return Err(Generated::Stopped),
             };
             let mut done = Vec::new();
             let mut errors = Vec::new();
@@ -448,7 +457,11 @@ pub fn generate(
             })
         }
         .await;
-        let _ = tx.send(Msg::CardsDone(result)).await;
+        let outcome = match result {
+            Ok(cards) => Generated::Made(cards),
+            Err(stopped_or_failed) => stopped_or_failed,
+        };
+        let _ = tx.send(Msg::CardsDone(outcome)).await;
     });
 }
 

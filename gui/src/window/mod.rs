@@ -635,7 +635,7 @@ impl Window {
             simple("remove-page", Window::remove_page),
             simple("read-again", Window::read_again),
             simple("cancel", Window::cancel),
-            simple("preferences", |w| Preferences::new(w).present()),
+            simple("preferences", |w| w.preferences().present()),
         ]);
     }
 
@@ -665,6 +665,23 @@ impl Window {
         );
         self.set_enabled("cancel", busy);
         imp.progress_revealer.set_reveal_child(busy);
+    }
+
+    /// A Preferences window over this one, showing its settings; they are applied and saved
+    /// when it closes.
+    pub fn preferences(&self) -> Preferences {
+        let prefs = Preferences::new(self, &self.settings());
+        prefs.connect_settings_changed(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |settings| window.set_settings(settings)
+        ));
+        prefs.connect_api_key_entered(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |server, key| window.save_api_key(server, key)
+        ));
+        prefs
     }
 
     /// The settings in use.
@@ -1417,17 +1434,17 @@ impl Window {
         ));
     }
 
-    fn cards_made(&self, result: Result<work::Cards, String>) {
+    fn cards_made(&self, outcome: work::Generated) {
         let imp = self.imp();
         imp.generating.set(false);
         self.update_actions();
-        let made = match result {
-            Ok(m) => m,
-            Err(e) if e == work::STOPPED => {
+        let made = match outcome {
+            work::Generated::Made(m) => m,
+            work::Generated::Stopped => {
                 self.toast("Stopped making cards");
                 return;
             }
-            Err(e) => {
+            work::Generated::Failed(e) => {
                 self.cannot_make_cards(&e);
                 return;
             }
@@ -1529,7 +1546,7 @@ impl Window {
                         window.generate();
                     }
                     "retry" => window.generate(),
-                    "preferences" => Preferences::new(&window).present(),
+                    "preferences" => window.preferences().present(),
                     _ => {}
                 }
             ),
