@@ -6,6 +6,7 @@
 mod application;
 mod card_object;
 mod card_row;
+mod files;
 mod keyring;
 mod page_row;
 mod photo_view;

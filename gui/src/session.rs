@@ -70,16 +70,12 @@ pub fn unexported(cards: &[Card], exported: &[Card]) -> usize {
 impl Session {
     /// Where the session lives: `$OCR_TO_ANKI_GUI_SESSION`, or `session.json` in the data folder.
     pub fn default_path() -> Option<PathBuf> {
-        if let Some(p) = std::env::var_os("OCR_TO_ANKI_GUI_SESSION").filter(|p| !p.is_empty()) {
-            return Some(PathBuf::from(p));
-        }
-        let base = std::env::var_os("XDG_DATA_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("share"))
-            })?;
-        Some(base.join("ocr-to-anki").join("session.json"))
+        crate::files::user_file(
+            "OCR_TO_ANKI_GUI_SESSION",
+            "XDG_DATA_HOME",
+            ".local/share",
+            "session.json",
+        )
     }
 
     /// Whether there is nothing in it.
@@ -121,18 +117,12 @@ impl Session {
                 _ => Ok(()),
             };
         }
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
         let text = serde_json::to_vec(&Session {
             version: VERSION,
             ..self.clone()
         })
         .map_err(|e| fail(e.to_string()))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(e.to_string()))?;
-        std::io::Write::write_all(&mut tmp, &text).map_err(|e| fail(e.to_string()))?;
-        tmp.as_file().sync_all().map_err(|e| fail(e.to_string()))?;
-        tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
-        Ok(())
+        crate::files::write_whole(path, &text).map_err(fail)
     }
 }
 

@@ -129,14 +129,12 @@ impl Default for Settings {
 impl Settings {
     /// Where the settings live: `$OCR_TO_ANKI_GUI_SETTINGS`, or `gui.toml` in the config folder.
     pub fn default_path() -> Option<PathBuf> {
-        if let Some(p) = std::env::var_os("OCR_TO_ANKI_GUI_SETTINGS").filter(|p| !p.is_empty()) {
-            return Some(PathBuf::from(p));
-        }
-        let base = std::env::var_os("XDG_CONFIG_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-        Some(base.join("ocr-to-anki").join("gui.toml"))
+        crate::files::user_file(
+            "OCR_TO_ANKI_GUI_SETTINGS",
+            "XDG_CONFIG_HOME",
+            ".config",
+            "gui.toml",
+        )
     }
 
     /// Reads the settings; a missing file gives the defaults.
@@ -163,13 +161,8 @@ impl Settings {
             path: path.to_owned(),
             message,
         };
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
         let text = toml::to_string_pretty(self).map_err(|e| fail(e.to_string()))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(e.to_string()))?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(|e| fail(e.to_string()))?;
-        tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
-        Ok(())
+        crate::files::write_whole(path, text.as_bytes()).map_err(fail)
     }
 
     /// The backend these settings name (automatic and an unknown name: Ollama).
