@@ -298,7 +298,7 @@ pub fn pictures(paths: Vec<PathBuf>, tx: Sender) {
 /// whole app and keeps its Tesseract engine between pages.
 pub fn prepare(path: PathBuf, options: OcrOptions, tx: Sender) {
     type Job = (PathBuf, OcrOptions, Sender);
-    static WORKER: OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<Job>>> = OnceLock::new();
+    static WORKER: OnceLock<std::sync::mpsc::Sender<Job>> = OnceLock::new();
     let worker = WORKER.get_or_init(|| {
         let (jobs, inbox) = std::sync::mpsc::channel::<Job>();
         std::thread::spawn(move || {
@@ -327,12 +327,10 @@ pub fn prepare(path: PathBuf, options: OcrOptions, tx: Sender) {
                 send(&tx, msg);
             }
         });
-        std::sync::Mutex::new(jobs)
+        jobs
     });
-    if let Ok(jobs) = worker.lock() {
-        // The worker ends only with the process.
-        let _ = jobs.send((path, options, tx));
-    }
+    // The worker ends only with the process.
+    let _ = worker.send((path, options, tx));
 }
 
 /// Recognises the files, in parallel, reporting each page as it is done.

@@ -311,38 +311,59 @@ impl Window {
                 n => format!("{n} cards have"),
             }
         );
-        let dialog = adw::MessageDialog::new(Some(self), Some(heading), Some(&body));
-        dialog.add_responses(&[
-            ("cancel", "_Cancel"),
-            ("discard", "_Discard"),
-            ("export", "_Export…"),
-        ]);
+        let dialog = self.ask(
+            heading,
+            &body,
+            &[
+                ("cancel", "_Cancel"),
+                ("discard", "_Discard"),
+                ("export", "_Export…"),
+            ],
+            move |window, response| match response {
+                "export" => {
+                    window.imp().after_export.set(Some(after));
+                    window.export_dialog();
+                }
+                "discard" => {
+                    window.clear_session();
+                    if after == After::Close {
+                        window.imp().close_confirmed.set(true);
+                        window.close();
+                    }
+                }
+                _ => {}
+            },
+        );
         dialog.set_response_appearance("discard", adw::ResponseAppearance::Destructive);
-        dialog.set_response_appearance("export", adw::ResponseAppearance::Suggested);
-        dialog.set_default_response(Some("export"));
         dialog.set_close_response("cancel");
+        dialog.present();
+    }
+
+    /// A question over the window: `responses` are (id, label) in the order shown, the last
+    /// one suggested and the default; `answered` gets the id chosen (`close` for Escape).
+    /// The caller presents it.
+    fn ask(
+        &self,
+        heading: &str,
+        body: &str,
+        responses: &[(&str, &str)],
+        answered: impl Fn(&Window, &str) + 'static,
+    ) -> adw::MessageDialog {
+        let dialog = adw::MessageDialog::new(Some(self), Some(heading), Some(body));
+        dialog.add_responses(responses);
+        if let Some((suggested, _)) = responses.last() {
+            dialog.set_response_appearance(suggested, adw::ResponseAppearance::Suggested);
+            dialog.set_default_response(Some(suggested));
+        }
         dialog.connect_response(
             None,
             glib::clone!(
                 #[weak(rename_to = window)]
                 self,
-                move |_, response| match response {
-                    "export" => {
-                        window.imp().after_export.set(Some(after));
-                        window.export_dialog();
-                    }
-                    "discard" => {
-                        window.clear_session();
-                        if after == After::Close {
-                            window.imp().close_confirmed.set(true);
-                            window.close();
-                        }
-                    }
-                    _ => {}
-                }
+                move |_, response| answered(&window, response)
             ),
         );
-        dialog.present();
+        dialog
     }
 
     /// Starts a new session, asking first when cards are not exported.
@@ -1515,43 +1536,34 @@ impl Window {
 
     /// Says why no card could be made, with the ways out as buttons.
     fn cannot_make_cards(&self, error: &str) {
-        let dialog = adw::MessageDialog::new(
-            Some(self),
-            Some("Cannot Make Cards"),
-            Some(&format!(
-                "{error}\n\nStart the model server and try again, check its address and model \
-                 in Preferences, or make the cards with the built-in reader, which needs no \
-                 model and reads vocabulary lists, Q/A lines and glossaries."
-            )),
+        let body = format!(
+            "{error}\n\nStart the model server and try again, check its address and model in \
+             Preferences, or make the cards with the built-in reader, which needs no model and \
+             reads vocabulary lists, Q/A lines and glossaries."
         );
-        dialog.add_responses(&[
+        let responses = [
             ("preferences", "Open _Preferences"),
             ("retry", "_Try Again"),
             ("builtin", "Use _Built-in Reader"),
-        ]);
-        dialog.set_response_appearance("builtin", adw::ResponseAppearance::Suggested);
-        dialog.set_default_response(Some("builtin"));
-        dialog.set_close_response("close");
-        dialog.connect_response(
-            None,
-            glib::clone!(
-                #[weak(rename_to = window)]
-                self,
-                move |_, response| match response {
-                    "builtin" => {
-                        window.set_settings(Settings {
-                            backend: BackendKind::Builtin.name().into(),
-                            ..window.settings()
-                        });
-                        window.generate();
-                    }
-                    "retry" => window.generate(),
-                    "preferences" => window.preferences().present(),
-                    _ => {}
+        ];
+        self.ask(
+            "Cannot Make Cards",
+            &body,
+            &responses,
+            |window, response| match response {
+                "builtin" => {
+                    window.set_settings(Settings {
+                        backend: BackendKind::Builtin.name().into(),
+                        ..window.settings()
+                    });
+                    window.generate();
                 }
-            ),
-        );
-        dialog.present();
+                "retry" => window.generate(),
+                "preferences" => window.preferences().present(),
+                _ => {}
+            },
+        )
+        .present();
     }
 
     /// Puts the page's name and card count over the first card of each page in the list.
