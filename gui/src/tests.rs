@@ -51,6 +51,23 @@ fn enabled(window: &Window, action: &str) -> bool {
     window.lookup_action(action).is_some_and(|a| a.is_enabled())
 }
 
+/// Adds `files`, waits (at most `read_secs`) until they are read, makes cards and waits until
+/// that is over.
+fn read_and_make_cards(window: &Window, files: Vec<std::path::PathBuf>, read_secs: u64) {
+    window.add_files(files);
+    wait_for("the pages to be read", read_secs, || !window.busy());
+    activate(window, "generate", None);
+    wait_for("the cards", 60, || !window.busy());
+}
+
+/// Closes the window, letting go of cards not exported if it asks.
+fn close_discarding(window: &Window) {
+    window.close();
+    if let Some(d) = message_dialog(window) {
+        click(&d, "_Discard");
+    }
+}
+
 #[gtk::test]
 fn pages_are_read_words_are_found_and_cards_come_from_the_corrected_text() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -337,13 +354,11 @@ fn the_session_is_kept_as_it_changes_and_comes_back_in_the_next_window() {
     let path = dir.path().join("data/session.json");
     let w = window(dir.path());
     w.load_session(Some(path.clone()));
-    w.add_files(vec![
-        sample("vocabulaire-photo.jpg"),
-        sample("vocabulaire.png"),
-    ]);
-    wait_for("the pages to be read", 180, || !w.busy());
-    activate(&w, "generate", None);
-    wait_for("the cards", 60, || !w.busy());
+    read_and_make_cards(
+        &w,
+        vec![sample("vocabulaire-photo.jpg"), sample("vocabulaire.png")],
+        180,
+    );
     assert!(w.cards().len() >= 8, "{:?}", w.cards());
 
     // A word corrected where the cursor is, as typing does, and a card edited in its row.
@@ -515,10 +530,7 @@ fn automatic_uses_the_built_in_reader_when_no_model_server_answers_and_says_so()
             .description()
             .is_some_and(|d| d.contains("the built-in reader makes the cards"))
     });
-    w.add_files(vec![sample("vocabulaire.png")]);
-    wait_for("the page to be read", 120, || !w.busy());
-    activate(&w, "generate", None);
-    wait_for("the cards", 60, || !w.busy());
+    read_and_make_cards(&w, vec![sample("vocabulaire.png")], 120);
     assert!(dialog_headed(&w, "none expected").is_none());
     assert!(w.cards().len() >= 8, "{:?}", w.cards());
     let info = imp.cards_info.text();
@@ -595,10 +607,7 @@ fn a_deleted_card_comes_back_with_undo_where_it_was() {
     assert_eq!(w.cards().len(), 2);
     activate(&w, "undo-delete", None);
     assert_eq!(w.cards(), before, "the same card, at the same place");
-    w.close();
-    if let Some(d) = message_dialog(&w) {
-        click(&d, "_Discard");
-    }
+    close_discarding(&w);
 }
 
 #[gtk::test]
@@ -653,20 +662,14 @@ fn a_page_that_gave_no_card_says_so() {
         .status()
         .expect("ImageMagick's convert runs");
     assert!(status.success());
-    w.add_files(vec![sample("vocabulaire.png"), page]);
-    wait_for("the pages to be read", 120, || !w.busy());
-    activate(&w, "generate", None);
-    wait_for("the cards", 60, || !w.busy());
+    read_and_make_cards(&w, vec![sample("vocabulaire.png"), page], 120);
     let states = w.page_states();
     assert!(states[0].contains(" cards"), "{states:?}");
     assert!(
         states[1].contains("no cards: nothing on it the generator could make cards from"),
         "{states:?}"
     );
-    w.close();
-    if let Some(d) = message_dialog(&w) {
-        click(&d, "_Discard");
-    }
+    close_discarding(&w);
 }
 
 #[gtk::test]
@@ -695,10 +698,7 @@ fn languages_are_chosen_by_name_from_those_installed() {
 fn the_window_works_down_to_360_pixels_wide() {
     let dir = tempfile::tempdir().expect("tempdir");
     let w = window(dir.path());
-    w.add_files(vec![sample("vocabulaire.png")]);
-    wait_for("the page to be read", 120, || !w.busy());
-    activate(&w, "generate", None);
-    wait_for("the cards", 60, || !w.busy());
+    read_and_make_cards(&w, vec![sample("vocabulaire.png")], 120);
     let imp = w.imp();
     // The window's content, without the frame and shadow the window manager or GTK draws.
     for view in ["pages", "cards"] {
@@ -733,8 +733,5 @@ fn the_window_works_down_to_360_pixels_wide() {
     w.set_default_size(1400, 800);
     wait_for("the wide layout", 10, || !imp.pages_leaflet.is_folded());
     assert!(!imp.back_to_pages.is_visible());
-    w.close();
-    if let Some(d) = message_dialog(&w) {
-        click(&d, "_Discard");
-    }
+    close_discarding(&w);
 }
