@@ -19,6 +19,8 @@ PACKAGES=(
   python3 python3-venv
   libgtk-4-dev libadwaita-1-dev libsecret-1-dev fonts-dejavu-core adwaita-icon-theme librsvg2-common
   xvfb xauth dbus imagemagick gnome-keyring libsecret-tools
+  # qpdf: the tests password-protect a PDF they wrote, to see it refused by name.
+  qpdf
   # What the Anki desktop (Qt 6 and Qt WebEngine from PyPI) needs under Xvfb, for the
   # AnkiConnect tests (scripts/anki-desktop.sh).
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0

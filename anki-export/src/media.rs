@@ -49,7 +49,8 @@ pub struct Library<'a> {
 struct Page {
     bytes: Vec<u8>,
     page: Option<u32>,
-    format: ImageFormat,
+    /// The image format; `None` for a PDF, whose pages are drawn.
+    format: Option<ImageFormat>,
     decoded: Option<Result<DynamicImage, String>>,
 }
 
@@ -58,7 +59,11 @@ impl Page {
         let page = PageRef::parse(path);
         let bytes = page_image::read_file(&page.file, Limits::default().max_bytes)
             .map_err(|e| e.to_string())?;
-        let format = page_image::format_of(&bytes).map_err(|_| "not an image file".to_owned())?;
+        let format = if page_image::pdf::is_pdf(&bytes) {
+            None
+        } else {
+            Some(page_image::format_of(&bytes).map_err(|_| "not an image or PDF file".to_owned())?)
+        };
         Ok(Page {
             bytes,
             page: page.page,
@@ -108,14 +113,16 @@ impl<'a> Library<'a> {
             None if page.page.is_none()
                 && matches!(
                     page.format,
-                    ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP
+                    Some(
+                        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP
+                    )
                 ) =>
             {
                 // Shown as it is, but only if it is within the limits (and whole).
                 page_image::check(&page.bytes, &Limits::default()).map_err(|e| e.to_string())?;
                 let ext = page
                     .format
-                    .extensions_str()
+                    .map_or(&[][..], |f| f.extensions_str())
                     .first()
                     .copied()
                     .unwrap_or("img");
@@ -124,8 +131,8 @@ impl<'a> Library<'a> {
                     bytes: page.bytes.clone(),
                 })
             }
-            // Formats phones and browsers do not show (TIFF, BMP), and single pages of a
-            // multi-page file, become PNG.
+            // Formats phones and browsers do not show (TIFF, BMP, PDF), and single pages of
+            // a multi-page file, become PNG.
             None => {
                 let name = format!(
                     "{stem}-{}.png",

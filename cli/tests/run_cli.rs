@@ -151,15 +151,17 @@ fn a_mixed_folder_loses_only_its_bad_files() {
     )
     .expect("write");
     std::fs::write(inp.join("scan.pdf"), b"%PDF-1.4").expect("write");
+    std::fs::write(inp.join("notes.docx"), b"PK\x03\x04 a word file").expect("write");
     let out = builtin_run(dir.path(), "in");
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("page3.jpg"), "{stderr}");
-    assert!(stderr.contains("scan.pdf: skipped"), "{stderr}");
+    assert!(stderr.contains("scan.pdf: corrupt"), "{stderr}");
+    assert!(stderr.contains("notes.docx: skipped"), "{stderr}");
     let s = summary(&out);
     assert_eq!(
         (s["pages"].as_u64(), s["pages_failed"].as_u64()),
-        (Some(2), Some(1))
+        (Some(2), Some(2))
     );
     assert_eq!(s["skipped"], 1);
     let v = anki_import(&[&dir.path().join("deck.apkg")]);

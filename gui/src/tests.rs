@@ -73,8 +73,8 @@ fn pages_are_read_words_are_found_and_cards_come_from_the_corrected_text() {
     let dir = tempfile::tempdir().expect("tempdir");
     let broken = dir.path().join("broken.jpg");
     std::fs::write(&broken, b"\xff\xd8\xffnot really a jpeg").expect("write");
-    let notes = dir.path().join("notes.pdf");
-    std::fs::write(&notes, b"%PDF-1.4").expect("write");
+    let notes = dir.path().join("notes.docx");
+    std::fs::write(&notes, b"PK\x03\x04 a word file").expect("write");
     let w = window(dir.path());
     assert!(!enabled(&w, "generate") && !enabled(&w, "export-to"));
 
@@ -82,7 +82,7 @@ fn pages_are_read_words_are_found_and_cards_come_from_the_corrected_text() {
     w.add_files(vec![sample("vocabulaire-photo.jpg"), broken.clone(), notes]);
     wait_for("the pages to be read", 120, || !w.busy());
     let states = w.page_states();
-    assert_eq!(states.len(), 2, "the PDF is refused: {states:?}");
+    assert_eq!(states.len(), 2, "the word file is refused: {states:?}");
     assert!(states[0].contains("words"), "{states:?}");
     assert!(
         states[1].contains("broken.jpg"),

@@ -13,6 +13,7 @@ use crate::load::{LoadLimits, load_page_bytes, read_page_file};
 use crate::page::Page;
 use crate::preprocess::Prepared;
 use crate::recognize::{OcrOptions, recognize_prepared};
+use crate::text_layer::{self, Verdict};
 
 /// How a batch runs.
 #[derive(Debug, Clone, Default)]
@@ -57,27 +58,61 @@ pub struct BatchItem {
     pub cached: bool,
 }
 
-/// The pages of these files, in order: each file as it is, but a multi-page TIFF as one path
-/// per page, `scan.tif#1` to `scan.tif#N` (see [`page_image::PageRef`]). A path that already
-/// names a page, or a file whose pages cannot be counted, stays as it is (reading it will say
-/// what is wrong).
+/// The pages of these files, in order: each file as it is, but a multi-page TIFF or PDF as one
+/// path per page, `scan.pdf#1` to `scan.pdf#N` (see [`page_image::PageRef`]), and a range
+/// `scan.pdf#2-5` as those pages. A path that already names a page, or a file whose pages cannot
+/// be counted, stays as it is (reading it will say what is wrong); a range past the last page
+/// keeps its pages that are not there, so each is reported by name.
 pub fn pages_of(paths: &[PathBuf]) -> Vec<PathBuf> {
     let limits = LoadLimits::default();
     let mut out = Vec::with_capacity(paths.len());
     for path in paths {
+        let each = |file: &Path, pages: std::ops::RangeInclusive<u32>| -> Vec<PathBuf> {
+            pages
+                .map(|k| {
+                    PageRef {
+                        file: file.to_path_buf(),
+                        page: Some(k),
+                    }
+                    .to_path()
+                })
+                .collect()
+        };
+        if let Some((file, first, last)) = page_range(path) {
+            let count = page_image::file_page_count(&file, &limits).unwrap_or(last);
+            // Never more names than the file has pages, plus the first one it lacks.
+            out.extend(each(
+                &file,
+                first..=last.min(count.saturating_add(1)).max(first),
+            ));
+            continue;
+        }
         let page = PageRef::parse(path);
         match page_image::file_page_count(&page.file, &limits) {
-            Ok(n) if n > 1 && page.page.is_none() => out.extend((1..=n).map(|k| {
-                PageRef {
-                    file: page.file.clone(),
-                    page: Some(k),
-                }
-                .to_path()
-            })),
+            Ok(n) if n > 1 && page.page.is_none() => out.extend(each(&page.file, 1..=n)),
             _ => out.push(path.clone()),
         }
     }
     out
+}
+
+/// `scan.pdf#2-5` as the file and its first and last page, when no file has that name.
+fn page_range(path: &Path) -> Option<(PathBuf, u32, u32)> {
+    let name = path.file_name()?.to_str()?;
+    let (stem, range) = name.rsplit_once('#')?;
+    let (a, b) = range.split_once('-')?;
+    let number = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+            .filter(|&n| n >= 1)
+    };
+    let (first, last) = (number(a)?, number(b)?);
+    if stem.is_empty() || first > last || path.symlink_metadata().is_ok() {
+        return None;
+    }
+    Some((path.with_file_name(stem), first, last))
 }
 
 /// Recognises every page of every image, in parallel, and returns one result per page in input
@@ -205,17 +240,70 @@ fn one(
         p.source = Some(path.to_path_buf());
         return (Ok(p), None, true);
     }
-    let result = load_page_bytes(&bytes, page.page, path, limits)
-        .and_then(|loaded| recognize_prepared(engine, &loaded, path, options));
-    let (result, prepared) = match result {
-        Ok((page, prepared)) => (Ok(page), Some(prepared)),
-        Err(e) => (Err(e), None),
-    };
+    let (result, prepared) = read_page(engine, &bytes, page.page, path, options, limits);
     if let (Ok(p), Some(c), Some(k)) = (&result, cache, key.as_deref()) {
         // A cache that cannot be written costs speed next time, never this result.
         let _ = c.put(k, p);
     }
     (result, prepared, false)
+}
+
+/// Reads one page: from its text layer when it is a PDF page whose layer can be trusted, else
+/// by OCR (keeping the layer when the two reads are compared and it reads at least as well;
+/// see [`text_layer`](crate::text_layer)).
+pub(crate) fn read_page(
+    engine: &mut Engine,
+    bytes: &[u8],
+    number: Option<u32>,
+    path: &Path,
+    options: &OcrOptions,
+    limits: LoadLimits,
+) -> (Result<Page>, Option<Prepared>) {
+    let mut layered = None;
+    if page_image::pdf::is_pdf(bytes) {
+        let layer = page_image::pdf::text_layer(bytes, number.unwrap_or(1), &limits)
+            .map_err(|e| crate::load::map_error(e, path));
+        let layer = match layer {
+            Ok(l) => l,
+            Err(e) => return (Err(e), None),
+        };
+        let language = engine.language().to_owned();
+        let mut dictionary = |words: &[&str]| engine.dictionary_words(words.iter().copied());
+        match text_layer::judge(&layer, path, &language, &mut dictionary) {
+            Verdict::Trusted(page) => return (Ok(page), None),
+            Verdict::Doubtful(page, why) => layered = Some((page, why)),
+            Verdict::Unusable(why) => layered = Some((Page::empty(path), why)),
+        }
+    }
+    let result = load_page_bytes(bytes, number, path, limits)
+        .and_then(|loaded| recognize_prepared(engine, &loaded, path, options));
+    let (mut page, prepared) = match result {
+        Ok(r) => r,
+        Err(e) => return (Err(e), None),
+    };
+    if let Some((mut layer, why)) = layered {
+        let mut known = |p: &Page| {
+            engine
+                .dictionary_words(p.words().map(|w| w.text.as_str()))
+                .map_or(0, |(_, k)| k)
+        };
+        let (from_layer, from_ocr) = (known(&layer), known(&page));
+        if layer.word_count() > 0 && from_layer >= from_ocr {
+            layer.preprocessing.notes.push(format!(
+                "the text layer was checked against OCR because {why}: it has {from_layer} dictionary words, OCR {from_ocr}"
+            ));
+            return (Ok(layer), None);
+        }
+        let note = if layer.word_count() > 0 {
+            format!(
+                "read by OCR because {why}: OCR has {from_ocr} dictionary words, the text layer {from_layer}"
+            )
+        } else {
+            format!("read by OCR because {why}")
+        };
+        page.preprocessing.notes.push(note);
+    }
+    (Ok(page), Some(prepared))
 }
 
 #[cfg(test)]

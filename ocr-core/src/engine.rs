@@ -241,6 +241,30 @@ impl Engine {
         }
         self.sampler.as_mut()?.score(image)
     }
+
+    /// Of these words, how many have three letters or more (and nothing but letters), and how
+    /// many of those the language's dictionary knows. `None` when the reader cannot start.
+    pub fn dictionary_words<'w>(
+        &mut self,
+        words: impl IntoIterator<Item = &'w str>,
+    ) -> Option<(u32, u32)> {
+        if !self.sampler_tried {
+            self.sampler_tried = true;
+            self.sampler = Sampler::new(&self.lang, self.datapath.as_deref());
+        }
+        let sampler = self.sampler.as_ref()?;
+        let (mut long, mut known) = (0, 0);
+        for w in words {
+            let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if core.chars().count() >= 3 && core.chars().all(char::is_alphabetic) {
+                long += 1;
+                if sampler.is_dictionary_word(core) {
+                    known += 1;
+                }
+            }
+        }
+        Some((long, known))
+    }
 }
 
 /// Parses Tesseract's TSV output into words.

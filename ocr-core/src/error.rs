@@ -48,6 +48,12 @@ pub enum OcrError {
         /// The decoder's description of the problem.
         detail: String,
     },
+    /// A PDF that opens only with a password.
+    #[error("{path}: the PDF is encrypted with a password; save an unprotected copy and read that")]
+    Encrypted {
+        /// The file that failed.
+        path: PathBuf,
+    },
     /// The image has no pixels or is too small to hold text.
     #[error("{path}: image is {width}x{height} pixels, too small to hold text")]
     TooSmall {
@@ -114,6 +120,7 @@ impl OcrError {
             | Self::UnsupportedFormat { path }
             | Self::TooLarge { path, .. }
             | Self::Corrupt { path, .. }
+            | Self::Encrypted { path }
             | Self::TooSmall { path, .. }
             | Self::Recognition { path, .. }
             | Self::Cancelled { path } => Some(path),

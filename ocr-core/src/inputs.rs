@@ -24,7 +24,7 @@ pub struct InputOptions {
 pub struct Skipped {
     /// The file or folder.
     pub path: PathBuf,
-    /// Why it is not read, as a phrase ("not an image or .txt file").
+    /// Why it is not read, as a phrase ("not an image, PDF or .txt file").
     pub reason: String,
 }
 
@@ -217,12 +217,19 @@ impl Walk {
         let ext = extension(path);
         if TEXT_EXTENSIONS.contains(&ext.as_str()) {
             self.out.texts.push(path.to_owned());
-        } else if IMAGE_EXTENSIONS.contains(&ext.as_str()) || named {
+        } else if IMAGE_EXTENSIONS.contains(&ext.as_str()) || named || looks_like_a_page(path) {
             self.out.images.push(path.to_owned());
         } else {
-            self.skip(path, "not an image or .txt file");
+            self.skip(path, "not an image, PDF or .txt file");
         }
     }
+}
+
+/// Whether a file's first bytes are those of an image or a PDF, whatever its name says.
+fn looks_like_a_page(path: &Path) -> bool {
+    page_image::read_head(path, 1024).is_ok_and(|head| {
+        !head.is_empty() && (page_image::pdf::is_pdf(&head) || page_image::format_of(&head).is_ok())
+    })
 }
 
 #[cfg(test)]
@@ -261,6 +268,7 @@ mod tests {
             "p9.jpg",
             "notes.txt",
             "readme.pdf",
+            "readme.docx",
             "readme.md",
             "sub/p1.png",
             ".hidden.png",
@@ -268,15 +276,18 @@ mod tests {
             fs::write(d.join(f), b"x").expect("write");
         }
         let flat = collect_inputs(&[d.to_owned()], &InputOptions::default());
-        assert_eq!(flat.images, [d.join("p9.jpg"), d.join("p10.png")]);
+        assert_eq!(
+            flat.images,
+            [d.join("p9.jpg"), d.join("p10.png"), d.join("readme.pdf")]
+        );
         assert_eq!(flat.texts, [d.join("notes.txt")]);
         let skipped: Vec<&Path> = flat.skipped.iter().map(|s| s.path.as_path()).collect();
         assert_eq!(skipped.len(), 2, "{skipped:?}");
         assert!(skipped.contains(&d.join("readme.md").as_path()));
-        assert!(skipped.contains(&d.join("readme.pdf").as_path()));
+        assert!(skipped.contains(&d.join("readme.docx").as_path()));
         let deep = collect_inputs(&[d.to_owned()], &InputOptions { recursive: true });
-        assert_eq!(deep.images.len(), 3);
-        assert_eq!(deep.images[2], d.join("sub/p1.png"));
+        assert_eq!(deep.images.len(), 4);
+        assert_eq!(deep.images[3], d.join("sub/p1.png"));
     }
 
     #[test]

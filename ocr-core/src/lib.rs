@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod page;
 pub mod preprocess;
 pub mod recognize;
+pub mod text_layer;
 
 pub use batch::{BatchItem, BatchOptions, Progress, ocr_batch, pages_of};
 pub use cache::{Cache, CacheKind, CacheStats, Store};
@@ -41,5 +42,8 @@ pub use recognize::{
     OcrOptions, prepare_image, prepare_path, recognize_bytes, recognize_image, recognize_prepared,
 };
 
-/// File extensions this crate reads, lower case.
-pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif"];
+/// File extensions this crate reads, lower case (a file with another is still read when its
+/// first bytes say it is one of these formats).
+pub const IMAGE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif", "pdf",
+];

@@ -100,6 +100,7 @@ pub(crate) fn map_error(e: PageError, path: &Path) -> OcrError {
         },
         PageError::TooLarge(detail) => OcrError::TooLarge { path, detail },
         PageError::Corrupt(detail) => OcrError::Corrupt { path, detail },
+        PageError::Encrypted => OcrError::Encrypted { path },
     }
 }
 

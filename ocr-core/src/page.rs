@@ -99,6 +99,8 @@ pub enum ReadKind {
     Pipeline,
     /// The page as shown, in gray, without preprocessing.
     Plain,
+    /// A PDF page's text layer: no OCR.
+    TextLayer,
 }
 
 /// The recognised text of one image.
@@ -119,6 +121,18 @@ pub struct Page {
 }
 
 impl Page {
+    /// A page of no words, named by its source.
+    pub fn empty(source: &std::path::Path) -> Page {
+        Page {
+            source: Some(source.to_path_buf()),
+            width: 0,
+            height: 0,
+            language: String::new(),
+            blocks: Vec::new(),
+            preprocessing: Preprocessing::default(),
+        }
+    }
+
     /// The plain text: words joined by spaces, lines by newlines, blocks by blank lines.
     pub fn text(&self) -> String {
         self.render(false)

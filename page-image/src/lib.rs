@@ -4,8 +4,9 @@
 //! A file is read only if it is a regular file, and only up to a byte cap, so a device such as
 //! `/dev/zero` or a FIFO fails at once by name instead of filling memory or waiting forever.
 //! Decoding is refused before any pixel is allocated when the header announces more pixels than
-//! the limits allow. A multi-page TIFF gives one page per directory, named `scan.tif#3`
-//! ([`PageRef`]), and a JPEG that ends before its end-of-image marker is reported as truncated
+//! the limits allow. A multi-page TIFF gives one page per directory and a PDF one page per page,
+//! named `scan.tif#3` ([`PageRef`]); a PDF page is drawn at a resolution chosen for OCR, and its
+//! text layer can be read without drawing it ([`pdf::text_layer`]). A JPEG that ends before its end-of-image marker is reported as truncated
 //! instead of giving part of a page.
 //!
 //! ```no_run
@@ -24,6 +25,8 @@ use std::path::{Path, PathBuf};
 use image::error::{ImageError, LimitErrorKind};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+
+pub mod pdf;
 
 /// Limits that guard reading and decoding against oversized and hostile files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,8 +76,11 @@ pub enum Error {
     #[error("file is empty")]
     Empty,
     /// The bytes are not in an image format this crate reads.
-    #[error("not a supported image (expected PNG, JPEG, TIFF, WebP, BMP or GIF)")]
+    #[error("not a supported image (expected PNG, JPEG, TIFF, WebP, BMP, GIF or PDF)")]
     UnsupportedFormat,
+    /// A PDF that cannot be opened without a password.
+    #[error("the PDF is encrypted with a password; save an unprotected copy and read that")]
+    Encrypted,
     /// The image is larger than the decoding limits allow.
     #[error("image too large ({0}); the limit guards against decompression bombs")]
     TooLarge(String),
@@ -193,8 +199,16 @@ pub fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
-/// How many pages a file holds (1 for every format but TIFF), reading only what is needed to
-/// count them: the TIFF directories, not the pixels.
+/// The first `n` bytes of a regular file (fewer when it is shorter), for telling its format.
+pub fn read_head(path: &Path, n: u64) -> Result<Vec<u8>, Error> {
+    let (file, _) = open_regular(path)?;
+    let mut head = Vec::new();
+    file.take(n).read_to_end(&mut head).map_err(Error::Read)?;
+    Ok(head)
+}
+
+/// How many pages a file holds (1 for every format but TIFF and PDF), reading only what is
+/// needed to count them: the TIFF directories or the PDF page tree, not the pixels.
 pub fn file_page_count(path: &Path, limits: &Limits) -> Result<u32, Error> {
     let (file, len) = open_regular(path)?;
     if len > limits.max_bytes {
@@ -208,6 +222,10 @@ pub fn file_page_count(path: &Path, limits: &Limits) -> Result<u32, Error> {
     if head.is_empty() {
         return Err(Error::Empty);
     }
+    if pdf::is_pdf(head) {
+        drop(reader);
+        return pdf::page_count(&read_file(path, limits.max_bytes)?);
+    }
     match image::guess_format(head) {
         Ok(ImageFormat::Tiff) => tiff_pages(reader),
         Ok(_) => Ok(1),
@@ -215,8 +233,11 @@ pub fn file_page_count(path: &Path, limits: &Limits) -> Result<u32, Error> {
     }
 }
 
-/// How many pages the image in `bytes` holds (1 for every format but TIFF).
+/// How many pages the image or PDF in `bytes` holds (1 for every format but TIFF and PDF).
 pub fn page_count(bytes: &[u8]) -> Result<u32, Error> {
+    if pdf::is_pdf(bytes) {
+        return pdf::page_count(bytes);
+    }
     match format_of(bytes)? {
         ImageFormat::Tiff => tiff_pages(Cursor::new(bytes)),
         _ => Ok(1),
@@ -246,7 +267,8 @@ fn tiff_error(e: tiff::TiffError) -> Error {
     }
 }
 
-/// The image format of `bytes`, from their first bytes.
+/// The image format of `bytes`, from their first bytes (a PDF is no image format: see
+/// [`pdf::is_pdf`]).
 pub fn format_of(bytes: &[u8]) -> Result<ImageFormat, Error> {
     if bytes.is_empty() {
         return Err(Error::Empty);
@@ -261,13 +283,20 @@ pub struct Decoded {
     pub image: DynamicImage,
     /// The orientation the file declares, if it declares one that could be read.
     pub orientation: Option<Orientation>,
-    /// The file's format.
-    pub format: ImageFormat,
+    /// The file's image format; `None` for a page drawn from a PDF.
+    pub format: Option<ImageFormat>,
 }
 
 /// Decodes page `page` (counting from 1; `None` for the first) of the image in `bytes`, within
 /// `limits`, with its EXIF orientation applied.
 pub fn decode(bytes: &[u8], page: Option<u32>, limits: &Limits) -> Result<Decoded, Error> {
+    if pdf::is_pdf(bytes) {
+        return Ok(Decoded {
+            image: pdf::render(bytes, page.unwrap_or(1), limits)?,
+            orientation: None,
+            format: None,
+        });
+    }
     let format = format_of(bytes)?;
     let page = page.unwrap_or(1);
     if page == 0 {
@@ -310,7 +339,7 @@ pub fn decode(bytes: &[u8], page: Option<u32>, limits: &Limits) -> Result<Decode
     Ok(Decoded {
         image,
         orientation,
-        format,
+        format: Some(format),
     })
 }
 

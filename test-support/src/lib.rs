@@ -2,6 +2,8 @@
 //! Anki backend (`pip install anki`), in the Python that `ANKI_PYTHON` names (`scripts/test.sh`
 //! makes that venv), by the scripts in `anki-export/tests/`.
 
+pub mod pdf;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
