@@ -37,7 +37,7 @@ let
     pkgs.rustPlatform.bindgenHook
     pkgs.makeWrapper
   ];
-  buildInputs = [ tesseract pkgs.leptonica ];
+  buildInputs = [ tesseract pkgs.leptonica pkgs.libheif ];
   guiNativeBuildInputs = [ pkgs.wrapGAppsHook4 pkgs.glib ];
   guiBuildInputs = [ pkgs.gtk4 pkgs.libadwaita pkgs.libsecret ];
   guiDataDirs = lib.makeSearchPath "share" [

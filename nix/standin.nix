@@ -42,7 +42,7 @@ let
 
   # Packages used only as inputs: no function of theirs is called.
   plainPackages = words ''
-    pkg-config makeWrapper leptonica wrapGAppsHook4 glib gtk4 libadwaita libsecret cacert
+    pkg-config makeWrapper leptonica libheif wrapGAppsHook4 glib gtk4 libadwaita libsecret cacert
     dbus adwaita-icon-theme hicolor-icon-theme shared-mime-info cantarell-fonts dejavu_fonts
     docker-client cargo rustc clippy rustfmt cargo-nextest xvfb-run imagemagick
     gnome-keyring python3 nixpkgs-fmt deadnix hadolint

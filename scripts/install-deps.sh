@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything ocr-to-anki needs on Debian 12 (bookworm): Tesseract and Leptonica with their
-# headers, language data, the C toolchain and libclang that the Tesseract bindings build with, and
+# headers, libheif (HEIC and AVIF photos), language data, the C toolchain and libclang that the Tesseract bindings build with, and
 # Python with venv (the tests import every deck they write with Anki's own Python backend), GTK 4
 # and libadwaita (and libsecret, for API keys in the keyring) for the desktop app, and Xvfb, D-Bus,
 # GNOME Keyring and ImageMagick, which its tests run it under, drive it through, keep a test key in
@@ -19,6 +19,8 @@ PACKAGES=(
   python3 python3-venv
   libgtk-4-dev libadwaita-1-dev libsecret-1-dev fonts-dejavu-core adwaita-icon-theme librsvg2-common
   xvfb xauth dbus imagemagick gnome-keyring libsecret-tools
+  # libheif: HEIC and AVIF photos are decoded with it; its heif-enc makes the tests' HEIC files.
+  libheif-dev libheif-examples
   # qpdf: the tests password-protect a PDF they wrote, to see it refused by name.
   qpdf
   # What the Anki desktop (Qt 6 and Qt WebEngine from PyPI) needs under Xvfb, for the

@@ -49,7 +49,7 @@ pub struct Library<'a> {
 struct Page {
     bytes: Vec<u8>,
     page: Option<u32>,
-    /// The image format; `None` for a PDF, whose pages are drawn.
+    /// The image format; `None` for a PDF, whose pages are drawn, and for HEIC and AVIF.
     format: Option<ImageFormat>,
     decoded: Option<Result<DynamicImage, String>>,
 }
@@ -59,7 +59,7 @@ impl Page {
         let page = PageRef::parse(path);
         let bytes = page_image::read_file(&page.file, Limits::default().max_bytes)
             .map_err(|e| e.to_string())?;
-        let format = if page_image::pdf::is_pdf(&bytes) {
+        let format = if page_image::pdf::is_pdf(&bytes) || page_image::heif::is_heif(&bytes) {
             None
         } else {
             Some(page_image::format_of(&bytes).map_err(|_| "not an image or PDF file".to_owned())?)
@@ -283,7 +283,7 @@ mod tests {
         };
         assert_eq!(
             load(&src(text), None).expect_err("text"),
-            "not an image file"
+            "not an image or PDF file"
         );
         let err = load(&src(dir.path().join("gone.jpg")), None).expect_err("missing");
         assert!(err.contains("No such file"), "{err}");

@@ -228,7 +228,10 @@ impl Walk {
 /// Whether a file's first bytes are those of an image or a PDF, whatever its name says.
 fn looks_like_a_page(path: &Path) -> bool {
     page_image::read_head(path, 1024).is_ok_and(|head| {
-        !head.is_empty() && (page_image::pdf::is_pdf(&head) || page_image::format_of(&head).is_ok())
+        !head.is_empty()
+            && (page_image::pdf::is_pdf(&head)
+                || page_image::heif::is_heif(&head)
+                || page_image::format_of(&head).is_ok())
     })
 }
 

@@ -45,5 +45,5 @@ pub use recognize::{
 /// File extensions this crate reads, lower case (a file with another is still read when its
 /// first bytes say it is one of these formats).
 pub const IMAGE_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif", "pdf",
+    "png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif", "heic", "heif", "avif", "pdf",
 ];

@@ -253,3 +253,67 @@ fn prepared_image_is_the_one_recognised() {
     let err = ocr_core::prepare_path(&sample("missing.jpg"), &french()).expect_err("no file");
     assert!(err.to_string().contains("missing.jpg"), "{err}");
 }
+
+/// Converts `from` to HEIC (or AVIF) with libheif's own encoder, as a phone would save it.
+fn heif_enc(from: &Path, to: &Path, avif: bool) {
+    let mut cmd = std::process::Command::new("heif-enc");
+    if avif {
+        cmd.arg("-A");
+    }
+    let status = cmd
+        .args(["-q", "70", "-o"])
+        .arg(to)
+        .arg(from)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("heif-enc (Debian's libheif-examples) installed");
+    assert!(status.success(), "heif-enc {}", from.display());
+}
+
+#[test]
+fn heic_and_avif_photos_are_read_upright_and_a_broken_one_fails_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The EXIF sample is stored on its side with orientation 6; heif-enc keeps the pixels as
+    // stored and the EXIF block as it was, as a converted phone photo has them.
+    let heic = dir.path().join("photo.heic");
+    let avif = dir.path().join("photo.avif");
+    heif_enc(&sample("vocabulaire-exif.jpg"), &heic, false);
+    heif_enc(&sample("vocabulaire-exif.jpg"), &avif, true);
+    let broken = dir.path().join("broken.heic");
+    let bytes = std::fs::read(&heic).expect("heic");
+    std::fs::write(&broken, &bytes[..bytes.len() / 2]).expect("write");
+    // A HEIC saved without its extension is still found to be one.
+    let bare = dir.path().join("IMG_0042");
+    std::fs::write(&bare, &bytes).expect("write");
+
+    let paths = vec![heic.clone(), broken.clone(), avif.clone(), bare.clone()];
+    let batch = BatchOptions {
+        threads: 2,
+        ..BatchOptions::default()
+    };
+    let items = ocr_batch(&paths, &french(), &batch, &|_| {}).expect("batch");
+    assert_eq!(items.len(), 4);
+    for item in &items {
+        if item.path == broken {
+            let err = item.result.as_ref().expect_err("half a HEIC");
+            assert!(err.to_string().contains("broken.heic"), "{err}");
+            continue;
+        }
+        let page = item.result.as_ref().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            page.preprocessing.exif_orientation,
+            Some(6),
+            "{:?}",
+            item.path
+        );
+        assert_eq!(
+            (page.width, page.height),
+            (1240, 1100),
+            "{:?} upright",
+            item.path
+        );
+        assert_eq!(page.preprocessing.rotation, 0, "{:?}", item.path);
+        let c = cer(&truth(), &page.text());
+        assert!(c <= 0.10, "{:?}: CER {c}: {}", item.path, page.text());
+    }
+}

@@ -26,7 +26,11 @@ use image::error::{ImageError, LimitErrorKind};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
+pub mod heif;
 pub mod pdf;
+
+// Pins the libheif bindings to the API Debian 12's library has (see the workspace manifest).
+use libheif_sys as _;
 
 /// Limits that guard reading and decoding against oversized and hostile files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +80,7 @@ pub enum Error {
     #[error("file is empty")]
     Empty,
     /// The bytes are not in an image format this crate reads.
-    #[error("not a supported image (expected PNG, JPEG, TIFF, WebP, BMP, GIF or PDF)")]
+    #[error("not a supported image (expected PNG, JPEG, TIFF, WebP, BMP, GIF, HEIC, AVIF or PDF)")]
     UnsupportedFormat,
     /// A PDF that cannot be opened without a password.
     #[error("the PDF is encrypted with a password; save an unprotected copy and read that")]
@@ -229,6 +233,7 @@ pub fn file_page_count(path: &Path, limits: &Limits) -> Result<u32, Error> {
     match image::guess_format(head) {
         Ok(ImageFormat::Tiff) => tiff_pages(reader),
         Ok(_) => Ok(1),
+        Err(_) if heif::is_heif(head) => Ok(1),
         Err(_) => Err(Error::UnsupportedFormat),
     }
 }
@@ -237,6 +242,9 @@ pub fn file_page_count(path: &Path, limits: &Limits) -> Result<u32, Error> {
 pub fn page_count(bytes: &[u8]) -> Result<u32, Error> {
     if pdf::is_pdf(bytes) {
         return pdf::page_count(bytes);
+    }
+    if heif::is_heif(bytes) {
+        return Ok(1);
     }
     match format_of(bytes)? {
         ImageFormat::Tiff => tiff_pages(Cursor::new(bytes)),
@@ -283,7 +291,8 @@ pub struct Decoded {
     pub image: DynamicImage,
     /// The orientation the file declares, if it declares one that could be read.
     pub orientation: Option<Orientation>,
-    /// The file's image format; `None` for a page drawn from a PDF.
+    /// The file's image format; `None` for a page drawn from a PDF and for HEIC and AVIF
+    /// photos (which the image crate does not decode).
     pub format: Option<ImageFormat>,
 }
 
@@ -294,6 +303,20 @@ pub fn decode(bytes: &[u8], page: Option<u32>, limits: &Limits) -> Result<Decode
         return Ok(Decoded {
             image: pdf::render(bytes, page.unwrap_or(1), limits)?,
             orientation: None,
+            format: None,
+        });
+    }
+    if heif::is_heif(bytes) {
+        if page.is_some_and(|p| p != 1) {
+            return Err(Error::NoSuchPage {
+                page: page.unwrap_or(1),
+                pages: 1,
+            });
+        }
+        let (image, orientation) = heif::decode(bytes, limits)?;
+        return Ok(Decoded {
+            image,
+            orientation,
             format: None,
         });
     }
