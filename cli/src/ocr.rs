@@ -81,8 +81,8 @@ impl OcrFlags {
 /// Arguments of `ocr-to-anki ocr`.
 #[derive(Debug, Args)]
 pub struct OcrArgs {
-    /// Image files (PNG, JPEG, TIFF, WebP, BMP, GIF) or folders of them; `-` reads paths from
-    /// stdin, one per line.
+    /// Image files (PNG, JPEG, TIFF, WebP, BMP, GIF, HEIC, AVIF), PDFs or folders of them;
+    /// `-` reads paths from stdin, one per line.
     #[arg(required = true, value_name = "IMAGE")]
     images: Vec<PathBuf>,
     /// Walk folders recursively.
@@ -187,7 +187,7 @@ pub fn run(args: OcrArgs, global: &crate::report::Global) -> u8 {
     }
     let _ = out.flush();
     if failed > 0 {
-        eprintln!("{failed} of {} images failed", items.len());
+        eprintln!("{failed} of {} pages failed", items.len());
         exit::PARTIAL
     } else {
         exit::OK

@@ -65,7 +65,7 @@ fn bad_files_are_named_and_the_rest_still_print() {
         ))
         .stderr(predicate::str::contains("list.txt: not a supported image"))
         .stderr(predicate::str::contains("missing.png: cannot read file"))
-        .stderr(predicate::str::contains("3 of 4 images failed"));
+        .stderr(predicate::str::contains("3 of 4 pages failed"));
 }
 
 #[test]
@@ -85,7 +85,7 @@ fn a_photo_cut_short_is_an_error_by_name_not_part_of_a_page() {
         .stderr(predicate::str::contains(
             "cut.jpg: corrupt or truncated image",
         ))
-        .stderr(predicate::str::contains("1 of 2 images failed"));
+        .stderr(predicate::str::contains("1 of 2 pages failed"));
 }
 
 #[test]

@@ -27,7 +27,9 @@ pub enum OcrError {
         path: PathBuf,
     },
     /// The file is not in an image format this tool reads.
-    #[error("{path}: not a supported image (expected PNG, JPEG, TIFF, WebP, BMP or GIF)")]
+    #[error(
+        "{path}: not a supported image or PDF (expected PNG, JPEG, TIFF, WebP, BMP, GIF, HEIC, AVIF or PDF)"
+    )]
     UnsupportedFormat {
         /// The file that failed.
         path: PathBuf,

@@ -69,6 +69,31 @@ fn a_text_layer_is_read_as_it_is_page_by_page() {
 }
 
 #[test]
+fn words_set_without_spaces_as_tex_sets_them_are_told_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let prose = [
+        "Le verbe avoir se conjugue ainsi au temps présent :",
+        "nous avons une maison, vous avez un jardin, ils ont",
+        "deux chambres et une grande cuisine au rez-de-chaussée.",
+    ];
+    let path = write(dir.path(), "cours.pdf", &pdf(&[PdfPage::typeset(&prose)]));
+    let items = read(std::slice::from_ref(&path));
+    let page = items[0].result.as_ref().expect("page read");
+    assert_eq!(page.preprocessing.read, ReadKind::TextLayer);
+    assert_eq!(page.text().trim_end(), prose.join("\n"));
+    let words: Vec<&str> = page.words().map(|w| w.text.as_str()).collect();
+    let want: Vec<&str> = prose.iter().flat_map(|l| l.split(' ')).collect();
+    assert_eq!(words, want);
+    // Each word's box ends before the next one starts.
+    for line in page.blocks.iter().flat_map(|b| &b.lines) {
+        for pair in line.words.windows(2) {
+            let (a, b) = (pair[0].bbox, pair[1].bbox);
+            assert!(a.x + a.width < b.x, "{a:?} runs into {b:?}");
+        }
+    }
+}
+
+#[test]
 fn a_scanned_page_is_read_by_ocr_and_a_mixed_pdf_both_ways() {
     let dir = tempfile::tempdir().expect("tempdir");
     let scan = PdfPage::scan(&test_support::sample("vocabulaire.png"), 150.0);

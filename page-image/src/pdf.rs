@@ -293,24 +293,33 @@ impl Device<'_> for Collect {
                 && across.y.abs() < 0.05 * across.x
                 && up.y < 0.0
                 && up.x.abs() < 0.05 * -up.y;
-            // How far the glyph reaches: to where the next one starts when it follows on the
-            // same line, else to the right of its ink (or half an em, for a glyph drawn by
-            // instructions).
+            // How far the glyph reaches: its advance in the font (else the right of its ink,
+            // else half an em), cut short where the next glyph of the run starts sooner. The
+            // run's own moves of the pen are not part of it: TeX and many other writers set
+            // the gap between words that way, with no space character.
             let next = glyphs
                 .get(k + 1)
                 .map(|n| t.inverse() * (props.transform * n.transform() * Point::ZERO))
                 .filter(|p| p.x > 0.0 && p.x < 2.0 * EM && p.y.abs() < 0.1 * EM)
                 .map(|p| p.x);
-            let ink = match &**g {
-                hayro::hayro_interpret::font::Glyph::Outline(o) => {
-                    let r = o.outline().bounding_box();
-                    (r.x1.is_finite() && r.x1 > 0.0).then_some(r.x1)
-                }
+            let own = match &**g {
+                hayro::hayro_interpret::font::Glyph::Outline(o) => o
+                    .advance_width()
+                    .map(f64::from)
+                    .filter(|a| *a > 0.0)
+                    .or_else(|| {
+                        let r = o.outline().bounding_box();
+                        (r.x1.is_finite() && r.x1 > 0.0).then_some(r.x1)
+                    }),
                 hayro::hayro_interpret::font::Glyph::Type3(t3) => {
                     t3.advance_width().map(f64::from).filter(|a| *a > 0.0)
                 }
             };
-            let advance = next.or(ink).unwrap_or(0.5 * EM).clamp(0.0, 2.0 * EM);
+            let advance = match (own, next) {
+                (Some(a), Some(n)) => a.min(n),
+                (a, n) => a.or(n).unwrap_or(0.5 * EM),
+            }
+            .clamp(0.0, 2.0 * EM);
             let corners = [
                 Point::new(0.0, -0.2 * EM),
                 Point::new(advance, -0.2 * EM),

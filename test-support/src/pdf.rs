@@ -1,5 +1,5 @@
 //! PDFs the tests write: pages of text set in Helvetica (a text layer, as a word processor
-//! makes), pages that are one photo or scan (as a scanner makes, optionally with an invisible
+//! makes, or each word placed on its own, as TeX does), pages that are one photo or scan (as a scanner makes, optionally with an invisible
 //! text layer over it), and mixes of the two, written with the `pdf-writer` library.
 
 use std::path::Path;
@@ -13,6 +13,14 @@ pub enum PdfPage {
     /// Lines of text, set in Helvetica at `size` points from the top left, on an A4 page.
     Text {
         /// The lines, top to bottom (Latin-1 characters only, as WinAnsiEncoding has them).
+        lines: Vec<String>,
+        /// The font size in points.
+        size: f32,
+    },
+    /// Lines of text set the way TeX sets them: each word a string of its own and the spaces
+    /// between words moves of the pen (`TJ` adjustments), with no space characters at all.
+    Typeset {
+        /// The lines, top to bottom (Latin-1 characters only).
         lines: Vec<String>,
         /// The font size in points.
         size: f32,
@@ -37,6 +45,14 @@ impl PdfPage {
         PdfPage::Text {
             lines: lines.iter().map(|l| (*l).to_owned()).collect(),
             size: 14.0,
+        }
+    }
+
+    /// A page of these lines at 11 points, set as TeX sets them.
+    pub fn typeset(lines: &[&str]) -> PdfPage {
+        PdfPage::Typeset {
+            lines: lines.iter().map(|l| (*l).to_owned()).collect(),
+            size: 11.0,
         }
     }
 
@@ -84,7 +100,7 @@ pub fn pdf(pages: &[PdfPage]) -> Vec<u8> {
         .encoding_predefined(Name(b"WinAnsiEncoding"));
     for (page, &(page_id, content_id, image_id)) in pages.iter().zip(&ids) {
         let (w, h) = match page {
-            PdfPage::Text { .. } => (595.0, 842.0),
+            PdfPage::Text { .. } | PdfPage::Typeset { .. } => (595.0, 842.0),
             PdfPage::Scan { size, dpi, .. } => {
                 (size.0 as f32 * 72.0 / dpi, size.1 as f32 * 72.0 / dpi)
             }
@@ -115,6 +131,26 @@ pub fn pdf(pages: &[PdfPage]) -> Vec<u8> {
         };
         match page {
             PdfPage::Text { lines, size } => write_lines(&mut c, lines, *size, false),
+            PdfPage::Typeset { lines, size } => {
+                for (k, line) in lines.iter().enumerate() {
+                    c.begin_text();
+                    c.set_font(Name(b"F1"), *size)
+                        .next_line(72.0, h - 72.0 - 1.2 * size * k as f32);
+                    let mut shown = c.show_positioned();
+                    let mut items = shown.items();
+                    for (n, word) in line.split(' ').enumerate() {
+                        if n > 0 {
+                            // A third of an em, TeX's usual space (shrunk a little, as a
+                            // justified line has it).
+                            items.adjust(-300.0);
+                        }
+                        items.show(Str(&win_ansi(word)));
+                    }
+                    drop(items);
+                    drop(shown);
+                    c.end_text();
+                }
+            }
             PdfPage::Scan {
                 jpeg, size, hidden, ..
             } => {
