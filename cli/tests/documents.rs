@@ -1,5 +1,6 @@
 //! Documents of many pages end to end: PDFs the test writes (a text layer, a scan made from the
-//! shipped image, a mix of the two, a password-protected one) and a three-page TIFF become cards
+//! shipped image, a mix of the two, a password-protected one), a three-page TIFF and a sideways
+//! iPhone photo in HEIC (with its EXIF orientation, made with Debian's libheif) become cards
 //! with the builtin reader, and the deck they make is imported by the official Anki backend,
 //! each card's source naming the page it came from.
 
@@ -8,6 +9,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 use test_support::pdf::{PdfPage, encrypt, pdf};
+use test_support::photo::{heif, sideways_jpeg};
 use test_support::{anki_import, sample};
 
 fn cli(dir: &Path) -> Command {
@@ -21,8 +23,8 @@ fn cli(dir: &Path) -> Command {
     c
 }
 
-/// Six short vocabulary lists, one per page, each with a heading.
-const LISTS: [[&str; 4]; 6] = [
+/// Seven short vocabulary lists, one per page, each with a heading.
+const LISTS: [[&str; 4]; 7] = [
     [
         "Vocabulaire : la maison",
         "la cuisine - the kitchen",
@@ -58,6 +60,12 @@ const LISTS: [[&str; 4]; 6] = [
         "la pluie - the rain",
         "le vent - the wind",
         "la neige - the snow",
+    ],
+    [
+        "Vocabulaire : la mer",
+        "la plage - the beach",
+        "le sable - the sand",
+        "la vague - the wave",
     ],
 ];
 
@@ -103,6 +111,10 @@ fn pdf_and_tiff_pages_become_cards_whose_source_names_their_page() {
         .status()
         .expect("ImageMagick's convert runs");
     assert!(made.success());
+    // An iPhone photo: list 6 held sideways, saved as HEIC with its EXIF orientation.
+    let sideways = dir.path().join("sideways.jpg");
+    sideways_jpeg(&scanned(dir.path(), 6), &sideways);
+    heif(&sideways, &d.join("IMG_0042.HEIC"), false);
 
     let out = cli(dir.path())
         .args(["cards", "docs", "--lang", "fra", "--backend", "builtin"])
@@ -145,6 +157,7 @@ fn pdf_and_tiff_pages_become_cards_whose_source_names_their_page() {
         ("mixed.pdf#2", 3),
         ("scan.tif#1", 4),
         ("scan.tif#2", 5),
+        ("IMG_0042.HEIC", 6),
     ] {
         assert_eq!(from(page), pairs(list), "{page}: {text}\n{stderr}");
     }
@@ -158,7 +171,7 @@ fn pdf_and_tiff_pages_become_cards_whose_source_names_their_page() {
         "{image_pairs:?}"
     );
     assert_eq!(from("scan.tif#3"), Vec::<String>::new());
-    assert_eq!(cards.len(), 6 * 3 + 8, "{text}");
+    assert_eq!(cards.len(), 7 * 3 + 8, "{text}");
 
     cli(dir.path())
         .args(["export", "cards.json", "-o", "deck.apkg"])

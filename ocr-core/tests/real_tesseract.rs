@@ -6,6 +6,7 @@ use ocr_core::metrics::cer;
 use ocr_core::{
     BatchOptions, Cache, Engine, OcrError, OcrOptions, Page, ocr_batch, recognize_bytes,
 };
+use test_support::photo::heif;
 use test_support::sample;
 
 fn truth() -> String {
@@ -254,22 +255,6 @@ fn prepared_image_is_the_one_recognised() {
     assert!(err.to_string().contains("missing.jpg"), "{err}");
 }
 
-/// Converts `from` to HEIC (or AVIF) with libheif's own encoder, as a phone would save it.
-fn heif_enc(from: &Path, to: &Path, avif: bool) {
-    let mut cmd = std::process::Command::new("heif-enc");
-    if avif {
-        cmd.arg("-A");
-    }
-    let status = cmd
-        .args(["-q", "70", "-o"])
-        .arg(to)
-        .arg(from)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("heif-enc (Debian's libheif-examples) installed");
-    assert!(status.success(), "heif-enc {}", from.display());
-}
-
 #[test]
 fn heic_and_avif_photos_are_read_upright_and_a_broken_one_fails_alone() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -277,8 +262,8 @@ fn heic_and_avif_photos_are_read_upright_and_a_broken_one_fails_alone() {
     // stored and the EXIF block as it was, as a converted phone photo has them.
     let heic = dir.path().join("photo.heic");
     let avif = dir.path().join("photo.avif");
-    heif_enc(&sample("vocabulaire-exif.jpg"), &heic, false);
-    heif_enc(&sample("vocabulaire-exif.jpg"), &avif, true);
+    heif(&sample("vocabulaire-exif.jpg"), &heic, false);
+    heif(&sample("vocabulaire-exif.jpg"), &avif, true);
     let broken = dir.path().join("broken.heic");
     let bytes = std::fs::read(&heic).expect("heic");
     std::fs::write(&broken, &bytes[..bytes.len() / 2]).expect("write");

@@ -3,6 +3,7 @@
 //! makes that venv), by the scripts in `anki-export/tests/`.
 
 pub mod pdf;
+pub mod photo;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
