@@ -13,8 +13,9 @@ use crate::exit;
 /// How images are read: shared by `ocr` and `cards`.
 #[derive(Debug, Args)]
 pub struct OcrFlags {
-    /// Tesseract languages of the material, joined by '+': eng, fra, eng+deu...
-    #[arg(short, long, default_value = "eng", env = "OCR_TO_ANKI_LANG")]
+    /// Tesseract languages of the material, joined by '+': eng, fra, eng+deu...; `auto` guesses
+    /// each page's among those installed (`auto:fra+eng` among these)
+    #[arg(short, long, default_value = "auto", env = "OCR_TO_ANKI_LANG")]
     pub lang: String,
     /// Tesseract page segmentation mode: 3 automatic, 4 one column, 6 one block, 11 sparse text...
     #[arg(long, default_value_t = 3, value_parser = parse_psm)]
@@ -39,7 +40,7 @@ pub struct OcrFlags {
 impl OcrFlags {
     /// The OCR settings, or a usage error (a language without its traineddata).
     pub fn options(&self) -> Result<OcrOptions, String> {
-        ocr_core::language::check_installed(&self.lang, self.tessdata.as_deref())
+        ocr_core::language::check_setting(&self.lang, self.tessdata.as_deref())
             .map_err(|e| e.to_string())?;
         Ok(OcrOptions {
             lang: self.lang.clone(),

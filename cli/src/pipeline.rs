@@ -282,6 +282,12 @@ pub fn make_deck(
                     confidence.0 += f64::from(w.confidence);
                     confidence.1 += 1;
                 }
+                if let Some(guess) = &page.preprocessing.language_guess {
+                    summary.languages.push(crate::summary::PageLanguage {
+                        page: item.path.display().to_string(),
+                        guess: guess.clone(),
+                    });
+                }
                 documents.push(Document::from_page(&page));
             }
             Err(OcrError::Cancelled { .. }) => {}

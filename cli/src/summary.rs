@@ -13,6 +13,16 @@ pub struct Seconds {
     pub export: f64,
 }
 
+/// The language a page was read in, when `--lang auto` chose it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLanguage {
+    /// The page.
+    pub page: String,
+    /// What it was read in, and how sure the guess was.
+    #[serde(flatten)]
+    pub guess: ocr_core::guess::LanguageGuess,
+}
+
 /// What a run did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
@@ -28,6 +38,9 @@ pub struct Summary {
     pub words: usize,
     /// Mean Tesseract confidence of the recognised words (0 to 100).
     pub mean_confidence: Option<f64>,
+    /// With `--lang auto`, the language of each page read (not those from the cache).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<PageLanguage>,
     /// What made the cards.
     pub generator: String,
     /// Cards proposed, made and left out, requests and cache hits.
@@ -62,6 +75,36 @@ impl Summary {
         }
     }
 
+    /// "languages: fra 3 pages, eng 1; too unsure, read in eng: b.jpg", or nothing.
+    fn languages_line(&self) -> String {
+        if self.languages.is_empty() {
+            return String::new();
+        }
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for l in &self.languages {
+            match counts.iter_mut().find(|(c, _)| *c == l.guess.language) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((&l.guess.language, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let parts: Vec<String> = counts
+            .iter()
+            .map(|(c, n)| format!("{c} {n} page{}", if *n == 1 { "" } else { "s" }))
+            .collect();
+        let unsure: Vec<&str> = self
+            .languages
+            .iter()
+            .filter(|l| !l.guess.sure)
+            .map(|l| l.page.as_str())
+            .collect();
+        let mut line = format!("languages guessed: {}", parts.join(", "));
+        if !unsure.is_empty() {
+            line += &format!("; too unsure, read in the fallback: {}", unsure.join(", "));
+        }
+        line + "\n"
+    }
+
     /// The summary as lines for people.
     pub fn human(&self) -> String {
         let r = &self.report;
@@ -72,6 +115,7 @@ impl Summary {
             "{} pages read ({} words{confidence}; {} from the OCR cache) in {:.1} s\n",
             self.pages, self.words, self.pages_from_cache, self.seconds.ocr
         );
+        out += &self.languages_line();
         // Only when the run got as far as making cards.
         if self.seconds.cards > 0.0 || r.proposed > 0 {
             out += &format!(

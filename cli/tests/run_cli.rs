@@ -440,3 +440,46 @@ fn usage_errors_and_generated_docs() {
         .success()
         .stdout(predicate::str::starts_with(".ie").or(predicate::str::contains(".TH")));
 }
+
+#[test]
+fn with_no_language_set_each_page_is_read_in_its_own() {
+    let dir = workdir(&["vocabulaire.png"]);
+    let out = cli(dir.path())
+        .args(["in", "--backend", "builtin", "-o", "deck.apkg", "--json"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).expect("summary");
+    let languages = summary["languages"].as_array().expect("languages per page");
+    assert_eq!(languages.len(), 1, "{summary}");
+    assert_eq!(languages[0]["language"], "fra", "{summary}");
+    assert_eq!(languages[0]["sure"], true, "{summary}");
+    // Read in French, the accents are there: the cards hold them.
+    let imported = anki_import(&[&dir.path().join("deck.apkg")]);
+    let fronts: Vec<&str> = imported["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter_map(|n| n["fields"]["Front"].as_str())
+        .collect();
+    assert!(fronts.iter().any(|f| f.contains("cuillère")), "{fronts:?}");
+
+    // People read a line about it.
+    let out = cli(dir.path())
+        .args([
+            "in",
+            "--backend",
+            "builtin",
+            "-o",
+            "deck2.apkg",
+            "--no-cache",
+        ])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("languages guessed: fra 1 page"), "{stderr}");
+}

@@ -249,6 +249,10 @@ impl Preferences {
     /// Adds or removes a language from the codes row, keeping the order of the others.
     fn language_toggled(&self, code: &str, on: bool) {
         let mut codes = self.language_codes();
+        // Choosing a language by hand ends guessing it.
+        if on {
+            codes.retain(|c| !c.starts_with("auto"));
+        }
         let has = codes.iter().any(|c| c == code);
         if on && !has {
             codes.push(code.to_owned());
@@ -273,6 +277,8 @@ impl Preferences {
         let text = imp.language.text();
         imp.languages.set_subtitle(&if codes.is_empty() {
             "None chosen: English is read".to_owned()
+        } else if text.starts_with("auto") {
+            "Guessed for each page".to_owned()
         } else {
             glib::markup_escape_text(&llm_client::request::language_name(&text)).to_string()
         });

@@ -111,7 +111,7 @@ impl Default for Settings {
             base_url: String::new(),
             model: String::new(),
             api_key_env: DEFAULT_API_KEY_ENV.into(),
-            language: "eng".into(),
+            language: "auto".into(),
             kinds: ["basic", "reversed", "cloze"].map(String::from).to_vec(),
             keep_unverified: false,
             max_cards: ModelSettings::default().max_cards_per_chunk,

@@ -688,6 +688,12 @@ fn languages_are_chosen_by_name_from_those_installed() {
     // Typed codes check their languages.
     prefs.language_row().set_text("eng+fra");
     assert!(french.is_active() && !german.is_active());
+    // Guessing checks none, and a language checked by hand ends it.
+    prefs.language_row().set_text("auto");
+    assert!(!french.is_active() && !german.is_active());
+    german.set_active(true);
+    assert_eq!(prefs.language_row().text(), "deu");
+    prefs.language_row().set_text("eng+fra");
     prefs.close();
     let saved = Settings::load(&dir.path().join("gui.toml")).expect("saved");
     assert_eq!(saved.language, "eng+fra");

@@ -305,7 +305,7 @@ pub fn prepare(path: PathBuf, options: OcrOptions, tx: Sender) {
             let mut engine: Option<ocr_core::Engine> = None;
             for (path, options, tx) in inbox {
                 let result = load_path(&path, LoadLimits::default()).and_then(|loaded| {
-                    if engine.as_ref().is_none_or(|e| e.language() != options.lang) {
+                    if engine.as_ref().is_none_or(|e| e.setting() != options.lang) {
                         engine = Some(ocr_core::Engine::new(
                             &options.lang,
                             options.tessdata.as_deref(),

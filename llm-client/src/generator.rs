@@ -81,9 +81,16 @@ pub async fn generate_batch(
         let done = &done;
         async move {
             let name = doc.name.clone();
+            let mut options = options.clone();
+            // `auto`: each page's material is in the language it was read in.
+            if options.material_language.starts_with("auto")
+                && let Some(language) = &doc.language
+            {
+                options.material_language = language.clone();
+            }
             let request = GenerationRequest {
                 documents: vec![doc],
-                options: options.clone(),
+                options,
             };
             let result = generator.generate(&request).await;
             progress(BatchProgress {

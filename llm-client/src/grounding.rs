@@ -141,6 +141,7 @@ mod tests {
             name: "p.png".into(),
             image: Some("p.png".into()),
             text: String::new(),
+            language: None,
             words: words
                 .iter()
                 .enumerate()

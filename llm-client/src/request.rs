@@ -106,6 +106,9 @@ pub struct Document {
     pub text: String,
     /// Its words in reading order, for checking quotes and finding where they are.
     pub words: Vec<SourceWord>,
+    /// The language the page was read in (a Tesseract code), when known: with
+    /// `material_language` set to `auto`, the material's language.
+    pub language: Option<String>,
 }
 
 impl Document {
@@ -118,6 +121,7 @@ impl Document {
         Document {
             name,
             image: page.source.clone(),
+            language: Some(page.language.clone()),
             text: page.text_with_columns(),
             words: page
                 .words()
@@ -165,6 +169,7 @@ impl Document {
             image: None,
             text,
             words,
+            language: None,
         }
     }
 }
@@ -205,7 +210,8 @@ fn matching_words(a: &[&str], b: &[&str]) -> Vec<Option<usize>> {
 pub struct CardOptions {
     /// The kinds of card wanted; other kinds are dropped.
     pub kinds: Vec<KindWanted>,
-    /// The language of the material, as a Tesseract code (`fra`, `eng+deu`) or a name.
+    /// The language of the material, as a Tesseract code (`fra`, `eng+deu`) or a name; `auto`
+    /// for the language each document was read in.
     pub material_language: String,
     /// The language the questions and answers are written in; empty means that of the material.
     pub answer_language: String,
@@ -244,6 +250,9 @@ pub struct GenerationRequest {
 
 /// The English name of a language given as a Tesseract or ISO code; other names pass through.
 pub fn language_name(code: &str) -> String {
+    if code.starts_with("auto") {
+        return "the language it is written in".to_owned();
+    }
     let names: Vec<String> = code
         .split('+')
         .map(|c| {
@@ -333,6 +342,7 @@ mod tests {
         assert_eq!(language_name("fra"), "French");
         assert_eq!(language_name("eng+deu"), "English and German");
         assert_eq!(language_name("Klingon"), "Klingon");
+        assert_eq!(language_name("auto"), "the language it is written in");
     }
 
     #[test]

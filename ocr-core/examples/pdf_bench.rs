@@ -6,7 +6,11 @@
 //! ```text
 //! cargo run --release -p ocr-core --example pdf_bench -- text 500
 //! cargo run --release -p ocr-core --example pdf_bench -- scan 40
+//! cargo run --release -p ocr-core --example pdf_bench -- render FILE.pdf
 //! ```
+//! `render FILE.pdf` only draws every page of a PDF as the OCR would (300 dpi for text and
+//! drawings), one after another on one thread, and prints the pages per second, for comparing
+//! the renderer with others (`pdftoppm -r 300`, `mutool draw -r 300`).
 
 use std::time::Instant;
 
@@ -16,6 +20,28 @@ use test_support::pdf::{PdfPage, pdf};
 fn main() {
     let mut args = std::env::args().skip(1);
     let kind = args.next().unwrap_or_else(|| "text".into());
+    if kind == "render" {
+        let path = args.next().expect("render FILE.pdf");
+        let bytes = std::fs::read(&path).expect("read the PDF");
+        let limits = page_image::Limits::default();
+        let count = page_image::pdf::page_count(&bytes).expect("a PDF");
+        let start = Instant::now();
+        let mut pixels = 0u64;
+        for page in 1..=count {
+            match page_image::pdf::render(&bytes, page, &limits) {
+                Ok(img) => pixels += u64::from(img.width()) * u64::from(img.height()),
+                Err(e) => eprintln!("{path}#{page}: {e}"),
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "{count} pages drawn in {secs:.2} s ({:.1} pages/s, {:.1} Mpx per page), peak RSS {:.1} MB",
+            f64::from(count) / secs,
+            pixels as f64 / f64::from(count.max(1)) / 1e6,
+            test_support::peak_rss_mb()
+        );
+        return;
+    }
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
     let dir = tempfile::tempdir().expect("temporary folder");
     let scan = PdfPage::scan(&test_support::sample("vocabulaire.png"), 150.0);

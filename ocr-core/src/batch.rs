@@ -267,11 +267,27 @@ pub(crate) fn read_page(
             Ok(l) => l,
             Err(e) => return (Err(e), None),
         };
+        // With `--lang auto`, the layer's own words name its language first.
+        let guess = if engine.is_auto() {
+            let page = text_layer::judge(&layer, path, engine.language(), &mut |_| None);
+            match page {
+                Verdict::Trusted(p) | Verdict::Doubtful(p, _) => {
+                    engine.choose_language_of_text(&p.text())
+                }
+                Verdict::Unusable(_) => None,
+            }
+        } else {
+            None
+        };
         let language = engine.language().to_owned();
         let mut dictionary = |words: &[&str]| engine.dictionary_words(words.iter().copied());
+        let with_guess = |mut page: Page| {
+            page.preprocessing.language_guess = guess.clone();
+            page
+        };
         match text_layer::judge(&layer, path, &language, &mut dictionary) {
-            Verdict::Trusted(page) => return (Ok(page), None),
-            Verdict::Doubtful(page, why) => layered = Some((page, why)),
+            Verdict::Trusted(page) => return (Ok(with_guess(page)), None),
+            Verdict::Doubtful(page, why) => layered = Some((with_guess(page), why)),
             Verdict::Unusable(why) => layered = Some((Page::empty(path), why)),
         }
     }

@@ -8,6 +8,7 @@ use tesseract::{PageSegMode, Tesseract};
 
 use crate::error::{OcrError, Result};
 use crate::geometry::BBox;
+use crate::guess::{Auto, LanguageGuess, MAX_BANDS, bands};
 use crate::page::ReadScore;
 
 /// How Tesseract splits the page into blocks and lines (its `--psm`).
@@ -140,10 +141,25 @@ pub struct RawWord {
 /// One Tesseract instance for one language set; `Send`, so each worker thread can own one.
 pub struct Engine {
     tess: Option<Tesseract>,
+    /// The language setting it was started with (`fra`, `eng+deu`, `auto`).
+    setting: String,
+    /// The language it reads in now: the setting, or with `auto` the page's guess.
     lang: String,
     datapath: Option<String>,
     osd: Option<Osd>,
     osd_tried: bool,
+    sampler: Option<Sampler>,
+    sampler_tried: bool,
+    /// With `--lang auto`: the languages to choose among, and engines already started for
+    /// other languages than the current one, with their samplers.
+    auto: Option<Auto>,
+    others: Vec<Parked>,
+}
+
+/// An engine's Tesseract handles for a language it is not reading in just now.
+struct Parked {
+    lang: String,
+    tess: Option<Tesseract>,
     sampler: Option<Sampler>,
     sampler_tried: bool,
 }
@@ -157,20 +173,112 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// Starts Tesseract for `lang` (e.g. `fra` or `eng+deu`), with tessdata from `datapath`
     /// or Tesseract's default location.
+    ///
+    /// `auto` (or `auto:fra+eng`) guesses each page's language: see [`crate::guess`].
     pub fn new(lang: &str, datapath: Option<&Path>) -> Result<Engine> {
-        crate::language::check_installed(lang, datapath)?;
+        let auto = crate::language::check_setting(lang, datapath)?;
+        let first = auto
+            .as_ref()
+            .map_or(lang, |a| a.fallback.as_str())
+            .to_owned();
         limit_openmp_threads();
         let datapath = datapath.map(|p| p.to_string_lossy().into_owned());
-        let tess = Self::start(lang, datapath.as_deref())?;
+        let tess = Self::start(&first, datapath.as_deref())?;
         Ok(Engine {
             tess: Some(tess),
-            lang: lang.to_owned(),
+            setting: lang.to_owned(),
+            lang: first,
             datapath,
             osd: None,
             osd_tried: false,
             sampler: None,
             sampler_tried: false,
+            auto,
+            others: Vec::new(),
         })
+    }
+
+    /// The language setting this engine was started with: [`Engine::language`] unless `auto`.
+    pub fn setting(&self) -> &str {
+        &self.setting
+    }
+
+    /// Whether this engine chooses each page's language (`--lang auto`).
+    pub fn is_auto(&self) -> bool {
+        self.auto.is_some()
+    }
+
+    /// Makes `lang` the language recognition runs in, keeping the current one's handles for
+    /// later; the handles of a language are started the first time it is needed.
+    fn switch_to(&mut self, lang: &str) -> Result<()> {
+        if lang == self.lang {
+            return Ok(());
+        }
+        let parked = match self.others.iter().position(|p| p.lang == lang) {
+            Some(i) => self.others.swap_remove(i),
+            None => Parked {
+                lang: lang.to_owned(),
+                tess: Some(Self::start(lang, self.datapath.as_deref())?),
+                sampler: None,
+                sampler_tried: false,
+            },
+        };
+        let old = Parked {
+            lang: std::mem::replace(&mut self.lang, parked.lang),
+            tess: std::mem::replace(&mut self.tess, parked.tess),
+            sampler: std::mem::replace(&mut self.sampler, parked.sampler),
+            sampler_tried: std::mem::replace(&mut self.sampler_tried, parked.sampler_tried),
+        };
+        self.others.push(old);
+        Ok(())
+    }
+
+    /// With `--lang auto`, goes back to the fallback language, in which a page is prepared
+    /// and first read; otherwise does nothing.
+    pub fn start_page(&mut self) -> Result<()> {
+        match self.auto.as_ref().map(|a| a.fallback.clone()) {
+            Some(fallback) => self.switch_to(&fallback),
+            None => Ok(()),
+        }
+    }
+
+    /// With `--lang auto`, guesses the language of a prepared page from a first read of its
+    /// inkiest bands and switches to it; `None` (and no change) otherwise.
+    pub fn choose_language(&mut self, image: &GrayImage, name: &Path) -> Option<LanguageGuess> {
+        let auto = self.auto.clone()?;
+        self.start_page().ok()?;
+        let mut text = String::new();
+        let mut guess = auto.guess(&text);
+        for (top, height) in bands(image, MAX_BANDS) {
+            let band = image::imageops::crop_imm(image, 0, top, image.width(), height).to_image();
+            for w in self.recognize(&band, Psm::AUTO, name).unwrap_or_default() {
+                text.push_str(&w.text);
+                text.push(' ');
+            }
+            guess = auto.guess(&text);
+            if guess.sure {
+                break;
+            }
+        }
+        Some(self.apply(guess, &auto.fallback))
+    }
+
+    /// With `--lang auto`, guesses the language of `text` (a page's text layer) and switches to
+    /// it; `None` (and no change) otherwise.
+    pub fn choose_language_of_text(&mut self, text: &str) -> Option<LanguageGuess> {
+        let auto = self.auto.clone()?;
+        self.start_page().ok()?;
+        Some(self.apply(auto.guess(text), &auto.fallback))
+    }
+
+    /// Switches to the guessed language; if its engine cannot start, stays with the fallback
+    /// and says the guess was not kept.
+    fn apply(&mut self, mut guess: LanguageGuess, fallback: &str) -> LanguageGuess {
+        if self.switch_to(&guess.language).is_err() {
+            guess.language = fallback.to_owned();
+            guess.sure = false;
+        }
+        guess
     }
 
     fn start(lang: &str, datapath: Option<&str>) -> Result<Tesseract> {
@@ -186,7 +294,7 @@ impl Engine {
             .map_err(|_| init_err())
     }
 
-    /// The language string this engine was started with.
+    /// The language string this engine reads in (with `auto`, the current page's).
     pub fn language(&self) -> &str {
         &self.lang
     }

@@ -91,7 +91,7 @@ pub enum OcrError {
     },
     /// The language string is malformed.
     #[error(
-        "invalid language '{0}': use Tesseract codes joined by '+', such as eng, fra or eng+deu"
+        "invalid language '{0}': use Tesseract codes joined by '+', such as eng, fra or eng+deu, or auto"
     )]
     InvalidLanguage(String),
     /// Tesseract failed while recognising an image.

@@ -109,6 +109,24 @@ pub fn installed(folder: &Path) -> Vec<String> {
     found
 }
 
+/// Checks a language setting: `auto` or `auto:LIST` (see [`crate::guess`]) by its candidates
+/// and fallback, anything else by [`check_installed`]. Gives the `auto` setting when it is one.
+pub fn check_setting(lang: &str, tessdata: Option<&Path>) -> Result<Option<crate::guess::Auto>> {
+    if !lang.starts_with("auto") {
+        return check_installed(lang, tessdata).map(|()| None);
+    }
+    let have = data_folder(tessdata)
+        .map(|f| installed(&f))
+        .unwrap_or_default();
+    let auto = crate::guess::Auto::parse(lang, &have)
+        .ok_or_else(|| OcrError::InvalidLanguage(lang.to_owned()))?;
+    check_installed(&auto.fallback, tessdata)?;
+    for code in &auto.candidates {
+        check_installed(code, tessdata)?;
+    }
+    Ok(Some(auto))
+}
+
 /// Checks that every language of a `+`-joined Tesseract language string is installed, when the
 /// traineddata folder can be found; a missing one is an error that names the code to use and the
 /// Debian package to install.

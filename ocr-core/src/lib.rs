@@ -19,6 +19,7 @@ pub mod cache;
 pub mod engine;
 pub mod error;
 pub mod geometry;
+pub mod guess;
 pub mod inputs;
 pub mod language;
 pub mod load;

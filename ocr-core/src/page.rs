@@ -68,6 +68,9 @@ pub struct Preprocessing {
     /// Why the steps that could have run did not, and why the kept read was kept.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// With `--lang auto`, the language chosen for the page and how sure the guess was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_guess: Option<crate::guess::LanguageGuess>,
 }
 
 /// How well a sample of a page reads.

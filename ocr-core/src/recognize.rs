@@ -72,7 +72,9 @@ pub fn recognize_prepared(
     source: &Path,
     options: &OcrOptions,
 ) -> Result<(Page, Prepared)> {
-    let prepared = options.pipeline.run(loaded, Some(engine));
+    engine.start_page()?;
+    let mut prepared = options.pipeline.run(loaded, Some(engine));
+    prepared.report.language_guess = engine.choose_language(&prepared.image, source);
     let words = engine.recognize(&prepared.image, options.psm(), source)?;
     let (w, h) = (loaded.image.width(), loaded.image.height());
     let page = Page {

@@ -573,3 +573,28 @@ fn dotted_rules_and_big_type_are_not_enlarged() {
     let page = read(&mut engine, &slide("deu").render("white"), "deu", "s.png");
     assert!(page.preprocessing.scale <= 1.0, "{:?}", page.preprocessing);
 }
+
+#[test]
+fn auto_reads_each_page_in_its_own_language() {
+    let mut engine = Engine::new("auto", None).expect("traineddata installed");
+    for (lang, canvas) in [
+        ("fra", columns("fra", 2)),
+        ("deu", figure("deu")),
+        ("eng", table("eng", true)),
+        ("fra", receipt("fra")),
+    ] {
+        let page = read(&mut engine, &canvas.render("white"), "auto", "page.png");
+        let guess = page.preprocessing.language_guess.clone().expect("a guess");
+        assert_eq!(page.language, lang, "{guess:?}");
+        assert!(guess.sure && guess.confidence >= 0.5, "{guess:?}");
+        assert!(found_words(&page, &canvas.text) >= 0.8, "{}", page.text());
+    }
+    // A page of figures and codes gives the model nothing to go on: the fallback reads it.
+    let mut codes = Canvas::new(1200, 500);
+    codes.text(SANS, 40, 80, 120, "A-1042   B-2210   C-7781");
+    codes.text(SANS, 40, 80, 240, "X-9931   Y-4410   Z-5532");
+    let page = read(&mut engine, &codes.render("white"), "auto", "codes.png");
+    let guess = page.preprocessing.language_guess.expect("a guess");
+    assert!(!guess.sure, "{guess:?}");
+    assert_eq!(page.language, "eng");
+}
