@@ -55,6 +55,19 @@ impl Default for Psm {
     }
 }
 
+/// Silences Leptonica's own messages ("Error in boxClipToRectangle: box outside rectangle"),
+/// which Tesseract's layout analysis sets off on ordinary pages and which read to a user as a
+/// failure: what matters reaches them as this crate's errors. Once per process.
+fn quiet_leptonica() {
+    static DONE: std::sync::Once = std::sync::Once::new();
+    DONE.call_once(|| {
+        // SAFETY: sets Leptonica's global message threshold; no pointers are involved.
+        unsafe {
+            leptonica_sys::setMsgSeverity(leptonica_sys::L_SEVERITY_NONE as i32);
+        }
+    });
+}
+
 /// Makes Tesseract's OpenMP parallel regions run on the calling thread only.
 ///
 /// Debian's libtesseract is built with OpenMP, whose worker threads spin while they wait: on a
@@ -182,6 +195,7 @@ impl Engine {
             .map_or(lang, |a| a.fallback.as_str())
             .to_owned();
         limit_openmp_threads();
+        quiet_leptonica();
         let datapath = datapath.map(|p| p.to_string_lossy().into_owned());
         let tess = Self::start(&first, datapath.as_deref())?;
         Ok(Engine {
