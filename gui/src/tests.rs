@@ -24,12 +24,17 @@ fn wait_for(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
 
 /// A window with its own settings file: the builtin generator, French pages.
 fn window(dir: &Path) -> Window {
+    window_in(dir, "fra")
+}
+
+/// A window with its own settings file: the builtin generator, pages in `language`.
+fn window_in(dir: &Path, language: &str) -> Window {
     crate::register_resources();
     adw::init().expect("libadwaita starts");
     let path = dir.join("gui.toml");
     Settings {
         backend: "builtin".into(),
-        language: "fra".into(),
+        language: language.into(),
         deck: "Français::Cuisine".into(),
         ..Settings::default()
     }
@@ -739,5 +744,18 @@ fn the_window_works_down_to_360_pixels_wide() {
     w.set_default_size(1400, 800);
     wait_for("the wide layout", 10, || !imp.pages_leaflet.is_folded());
     assert!(!imp.back_to_pages.is_visible());
+    close_discarding(&w);
+}
+
+#[gtk::test]
+fn with_the_automatic_language_each_page_shows_the_one_it_was_read_in() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert_eq!(Settings::default().language, "auto");
+    let w = window_in(dir.path(), "auto");
+    w.add_files(vec![sample("vocabulaire.png")]);
+    wait_for("the page to be read", 120, || !w.busy());
+    let states = w.page_states();
+    assert!(states[0].contains(" · French"), "{states:?}");
+    assert!(!states[0].contains("not sure"), "{states:?}");
     close_discarding(&w);
 }

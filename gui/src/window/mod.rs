@@ -112,6 +112,14 @@ impl PageEntry {
                     .filter(|w| w.confidence < LOW_CONFIDENCE)
                     .count();
                 let mut s = format!("{} words · {low} to check", page.word_count());
+                // With the automatic language, which one the page was read in.
+                if let Some(guess) = &page.preprocessing.language_guess {
+                    s.push_str(&format!(
+                        " · {}{}",
+                        llm_client::request::language_name(&page.language),
+                        if guess.sure { "" } else { " (not sure)" }
+                    ));
+                }
                 match from {
                     ReadFrom::Tesseract => {}
                     ReadFrom::Cache => s.push_str(" · from the cache"),
