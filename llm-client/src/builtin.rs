@@ -163,23 +163,26 @@ pub fn side_ok(side: &str) -> bool {
     letters >= 2 && letters * 10 >= counted * 6 && !side.contains(DEBRIS) && opens == closes
 }
 
-/// Whether a term is a label with a number (`Exercice 1`, `Question 3:`, `Partie II`): up to
-/// three words, the last a number or a Roman numeral.
+/// Whether a term is a label with a number (`Exercice 1`, `Question 3:`, `Partie II`: up to
+/// three words, the last a number or a Roman numeral) or a section number (`II.`, `3)`).
 fn is_label(term: &str) -> bool {
     let words: Vec<&str> = term.split_whitespace().collect();
     let Some(last) = words.last() else {
         return false;
     };
-    let last = last.trim_end_matches(['.', ')', ':']);
-    words.len() <= 3
-        && words.len() >= 2
-        && !last.is_empty()
-        && (last.chars().all(|c| c.is_ascii_digit()) || last.chars().all(|c| "IVXL".contains(c)))
+    let numbered = |w: &str| {
+        !w.is_empty()
+            && (w.chars().all(|c| c.is_ascii_digit()) || w.chars().all(|c| "IVXL".contains(c)))
+    };
+    let bare = last.trim_end_matches(['.', ')', ':']);
+    let section = words.len() == 1 && bare.len() < last.len() && numbered(bare);
+    section || ((2..=3).contains(&words.len()) && numbered(bare))
 }
 
 /// The pair lines that belong to a list: for each separator, runs of lines using it with at most
-/// two other lines between neighbours; a run counts when it has two lines or more and they are
-/// more than half of the run's non-empty lines.
+/// two other lines between neighbours; a run counts when it has two lines or more (three for a
+/// column gap: a section number and its title, twice, also make two rows of two columns) and
+/// they are more than half of the run's non-empty lines.
 fn listed(pairs: &[(usize, usize, &str, &str)], lines: &[&str]) -> Vec<bool> {
     let mut keep = vec![false; pairs.len()];
     for sep in 0..SEPARATORS.len() {
@@ -198,7 +201,8 @@ fn listed(pairs: &[(usize, usize, &str, &str)], lines: &[&str]) -> Vec<bool> {
             let members = end - start + 1;
             let (first, last) = (pairs[idx[start]].0, pairs[idx[end]].0);
             let spanned = lines[first..=last].iter().filter(|l| !l.is_empty()).count();
-            if members >= 2 && members * 2 > spanned {
+            let needed = if SEPARATORS[sep] == "\t" { 3 } else { 2 };
+            if members >= needed && members * 2 > spanned {
                 idx[start..=end].iter().for_each(|&k| keep[k] = true);
             }
             start = end + 1;
@@ -312,7 +316,8 @@ mod tests {
         let text = "die Katze = the cat\nder Hund = the dog\n\
                     Photosynthesis: how plants make sugar from light\n\
                     Osmosis: water moving through a membrane\n\
-                    rot\tred\nblau\tblue\n";
+                    rot\tred\nblau\tblue\ngrün\tgreen\n\n\
+                    I.\tLes Grecs et le théâtre\n\nII.\tLa société grecque\n";
         let cards = extract(text, &kinds(&[KindWanted::Vocabulary]));
         let terms: Vec<&str> = cards
             .iter()
@@ -329,7 +334,8 @@ mod tests {
                 "Photosynthesis",
                 "Osmosis",
                 "rot",
-                "blau"
+                "blau",
+                "grün"
             ]
         );
     }
