@@ -91,6 +91,9 @@ pub fn recognize_prepared(
 /// Runs the preprocessing on a decoded image with an engine kept by the caller (its
 /// orientation checks read samples of text), instead of starting one as [`prepare_path`] does.
 pub fn prepare_image(engine: &mut Engine, loaded: &LoadedImage, options: &OcrOptions) -> Prepared {
+    // As for a read: with `auto`, a page is prepared in the fallback language, whichever the
+    // last page was read in.
+    let _ = engine.start_page();
     options.pipeline.run(loaded, Some(engine))
 }
 
