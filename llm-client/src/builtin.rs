@@ -185,7 +185,7 @@ fn is_label(term: &str) -> bool {
 /// they are more than half of the run's non-empty lines.
 fn listed(pairs: &[(usize, usize, &str, &str)], lines: &[&str]) -> Vec<bool> {
     let mut keep = vec![false; pairs.len()];
-    for sep in 0..SEPARATORS.len() {
+    for (sep, separator) in SEPARATORS.iter().enumerate() {
         let idx: Vec<usize> = (0..pairs.len()).filter(|&k| pairs[k].1 == sep).collect();
         let mut start = 0;
         while start < idx.len() {
@@ -201,7 +201,7 @@ fn listed(pairs: &[(usize, usize, &str, &str)], lines: &[&str]) -> Vec<bool> {
             let members = end - start + 1;
             let (first, last) = (pairs[idx[start]].0, pairs[idx[end]].0);
             let spanned = lines[first..=last].iter().filter(|l| !l.is_empty()).count();
-            let needed = if SEPARATORS[sep] == "\t" { 3 } else { 2 };
+            let needed = if *separator == "\t" { 3 } else { 2 };
             if members >= needed && members * 2 > spanned {
                 idx[start..=end].iter().for_each(|&k| keep[k] = true);
             }
