@@ -45,18 +45,7 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<(DynamicImage, Option<Ori
     let context = HeifContext::read_from_bytes(bytes).map_err(corrupt)?;
     let handle = context.primary_image_handle().map_err(corrupt)?;
     let (width, height) = (handle.width(), handle.height());
-    if width > limits.max_side || height > limits.max_side {
-        return Err(Error::TooLarge(format!(
-            "{width}x{height} pixels, a side over {}",
-            limits.max_side
-        )));
-    }
-    if u64::from(width) * u64::from(height) > limits.max_pixels {
-        return Err(Error::TooLarge(format!(
-            "{width}x{height} pixels, more than {} megapixels",
-            limits.max_pixels / 1_000_000
-        )));
-    }
+    limits.check_size(width, height)?;
     // Interleaved 8-bit RGB: libheif converts deeper (HDR) images down to it.
     let decoded = handle
         .decode(ColorSpace::Rgb(RgbChroma::Rgb), None)

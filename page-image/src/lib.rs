@@ -56,6 +56,25 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// Refuses an image of `width` by `height` pixels with a side or an area over the limits.
+    pub(crate) fn check_size(&self, width: u32, height: u32) -> Result<(), Error> {
+        if width > self.max_side || height > self.max_side {
+            return Err(Error::TooLarge(format!(
+                "{width}x{height} pixels, a side over {}",
+                self.max_side
+            )));
+        }
+        if u64::from(width) * u64::from(height) > self.max_pixels {
+            return Err(Error::TooLarge(format!(
+                "{width}x{height} pixels, more than {} megapixels",
+                self.max_pixels / 1_000_000
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Most pages counted in one multi-page file; a file claiming more is refused.
 pub const MAX_PAGES: u32 = 10_000;
 
@@ -347,12 +366,7 @@ pub fn decode(bytes: &[u8], page: Option<u32>, limits: &Limits) -> Result<Decode
 
     let mut decoder = reader.into_decoder().map_err(image_error)?;
     let (width, height) = decoder.dimensions();
-    if u64::from(width) * u64::from(height) > limits.max_pixels {
-        return Err(Error::TooLarge(format!(
-            "{width}x{height} pixels, more than {} megapixels",
-            limits.max_pixels / 1_000_000
-        )));
-    }
+    limits.check_size(width, height)?;
     // A broken EXIF block must not cost the picture: it reads as "no orientation".
     let orientation = decoder.orientation().ok();
     let mut image = DynamicImage::from_decoder(decoder).map_err(image_error)?;
@@ -377,18 +391,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(u32, u32), Error> {
         .into_decoder()
         .map_err(image_error)?;
     let (width, height) = decoder.dimensions();
-    if width > limits.max_side || height > limits.max_side {
-        return Err(Error::TooLarge(format!(
-            "{width}x{height} pixels, a side over {}",
-            limits.max_side
-        )));
-    }
-    if u64::from(width) * u64::from(height) > limits.max_pixels {
-        return Err(Error::TooLarge(format!(
-            "{width}x{height} pixels, more than {} megapixels",
-            limits.max_pixels / 1_000_000
-        )));
-    }
+    limits.check_size(width, height)?;
     Ok((width, height))
 }
 
