@@ -153,33 +153,52 @@ pub struct RawWord {
 
 /// One Tesseract instance for one language set; `Send`, so each worker thread can own one.
 pub struct Engine {
-    tess: Option<Tesseract>,
     /// The language setting it was started with (`fra`, `eng+deu`, `auto`).
     setting: String,
-    /// The language it reads in now: the setting, or with `auto` the page's guess.
-    lang: String,
+    /// The handles of the language it reads in now: the setting, or with `auto` the page's guess.
+    current: Handles,
     datapath: Option<String>,
     osd: Option<Osd>,
     osd_tried: bool,
-    sampler: Option<Sampler>,
-    sampler_tried: bool,
-    /// With `--lang auto`: the languages to choose among, and engines already started for
-    /// other languages than the current one, with their samplers.
+    /// With `--lang auto`: the languages to choose among, and the handles already started for
+    /// other languages than the current one.
     auto: Option<Auto>,
-    others: Vec<Parked>,
+    others: Vec<Handles>,
 }
 
-/// An engine's Tesseract handles for a language it is not reading in just now.
-struct Parked {
+/// The Tesseract handles of one language: the reader, and the sampler started when first needed.
+struct Handles {
     lang: String,
     tess: Option<Tesseract>,
     sampler: Option<Sampler>,
     sampler_tried: bool,
+}
+
+impl Handles {
+    fn new(lang: String, tess: Tesseract) -> Handles {
+        Handles {
+            lang,
+            tess: Some(tess),
+            sampler: None,
+            sampler_tried: false,
+        }
+    }
+
+    /// The sampler, started on the first call; `None` when it cannot start.
+    fn sampler(&mut self, datapath: Option<&str>) -> Option<&mut Sampler> {
+        if !self.sampler_tried {
+            self.sampler_tried = true;
+            self.sampler = Sampler::new(&self.lang, datapath);
+        }
+        self.sampler.as_mut()
+    }
 }
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("lang", &self.lang).finish()
+        f.debug_struct("Engine")
+            .field("lang", &self.current.lang)
+            .finish()
     }
 }
 
@@ -199,14 +218,11 @@ impl Engine {
         let datapath = datapath.map(|p| p.to_string_lossy().into_owned());
         let tess = Self::start(&first, datapath.as_deref())?;
         Ok(Engine {
-            tess: Some(tess),
             setting: lang.to_owned(),
-            lang: first,
+            current: Handles::new(first, tess),
             datapath,
             osd: None,
             osd_tried: false,
-            sampler: None,
-            sampler_tried: false,
             auto,
             others: Vec::new(),
         })
@@ -225,24 +241,17 @@ impl Engine {
     /// Makes `lang` the language recognition runs in, keeping the current one's handles for
     /// later; the handles of a language are started the first time it is needed.
     fn switch_to(&mut self, lang: &str) -> Result<()> {
-        if lang == self.lang {
+        if lang == self.current.lang {
             return Ok(());
         }
-        let parked = match self.others.iter().position(|p| p.lang == lang) {
+        let next = match self.others.iter().position(|h| h.lang == lang) {
             Some(i) => self.others.swap_remove(i),
-            None => Parked {
-                lang: lang.to_owned(),
-                tess: Some(Self::start(lang, self.datapath.as_deref())?),
-                sampler: None,
-                sampler_tried: false,
-            },
+            None => Handles::new(
+                lang.to_owned(),
+                Self::start(lang, self.datapath.as_deref())?,
+            ),
         };
-        let old = Parked {
-            lang: std::mem::replace(&mut self.lang, parked.lang),
-            tess: std::mem::replace(&mut self.tess, parked.tess),
-            sampler: std::mem::replace(&mut self.sampler, parked.sampler),
-            sampler_tried: std::mem::replace(&mut self.sampler_tried, parked.sampler_tried),
-        };
+        let old = std::mem::replace(&mut self.current, next);
         self.others.push(old);
         Ok(())
     }
@@ -310,7 +319,7 @@ impl Engine {
 
     /// The language string this engine reads in (with `auto`, the current page's).
     pub fn language(&self) -> &str {
-        &self.lang
+        &self.current.lang
     }
 
     /// Recognises a grayscale image; `name` labels errors.
@@ -325,9 +334,9 @@ impl Engine {
             i32::try_from(w).map_err(|_| fail("image too wide".into()))?,
             i32::try_from(h).map_err(|_| fail("image too tall".into()))?,
         );
-        let tess = match self.tess.take() {
+        let tess = match self.current.tess.take() {
             Some(t) => t,
-            None => Self::start(&self.lang, self.datapath.as_deref())?,
+            None => Self::start(&self.current.lang, self.datapath.as_deref())?,
         };
         // The crate's builder methods consume the engine; on failure it is rebuilt next time.
         let mut tess = tess
@@ -337,7 +346,7 @@ impl Engine {
         tess.set_page_seg_mode(psm.to_tesseract());
         let mut tess = tess.recognize().map_err(|e| fail(e.to_string()))?;
         let tsv = tess.get_tsv_text(0).map_err(|e| fail(e.to_string()))?;
-        self.tess = Some(tess);
+        self.current.tess = Some(tess);
         Ok(parse_tsv(&tsv))
     }
 
@@ -357,11 +366,7 @@ impl Engine {
     /// reader cannot start or the read fails.
     pub fn score_read(&mut self, image: &GrayImage) -> Option<ReadScore> {
         limit_openmp_threads();
-        if !self.sampler_tried {
-            self.sampler_tried = true;
-            self.sampler = Sampler::new(&self.lang, self.datapath.as_deref());
-        }
-        self.sampler.as_mut()?.score(image)
+        self.current.sampler(self.datapath.as_deref())?.score(image)
     }
 
     /// Of these words, how many have three letters or more (and nothing but letters), and how
@@ -370,11 +375,7 @@ impl Engine {
         &mut self,
         words: impl IntoIterator<Item = &'w str>,
     ) -> Option<(u32, u32)> {
-        if !self.sampler_tried {
-            self.sampler_tried = true;
-            self.sampler = Sampler::new(&self.lang, self.datapath.as_deref());
-        }
-        let sampler = self.sampler.as_ref()?;
+        let sampler = self.current.sampler(self.datapath.as_deref())?;
         let (mut long, mut known) = (0, 0);
         for w in words {
             let core = w.trim_matches(|c: char| !c.is_alphanumeric());
