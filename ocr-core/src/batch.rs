@@ -267,27 +267,27 @@ pub(crate) fn read_page(
             Ok(l) => l,
             Err(e) => return (Err(e), None),
         };
-        // With `--lang auto`, the layer's own words name its language first.
-        let guess = if engine.is_auto() {
-            let page = text_layer::judge(&layer, path, engine.language(), &mut |_| None);
-            match page {
-                Verdict::Trusted(p) | Verdict::Doubtful(p, _) => {
-                    engine.choose_language_of_text(&p.text())
-                }
-                Verdict::Unusable(_) => None,
-            }
-        } else {
-            None
-        };
         let language = engine.language().to_owned();
-        let mut dictionary = |words: &[&str]| engine.dictionary_words(words.iter().copied());
-        let with_guess = |mut page: Page| {
+        let mut guess = None;
+        // With `--lang auto`, the layer's own words name its language before its words are
+        // looked up in that language's dictionary.
+        let mut dictionary = |words: &[&str]| {
+            if engine.is_auto() {
+                guess = engine.choose_language_of_text(&words.join(" "));
+            }
+            engine.dictionary_words(words.iter().copied())
+        };
+        let verdict = text_layer::judge(&layer, path, &language, &mut dictionary);
+        let settled = |mut page: Page| {
+            if let Some(g) = &guess {
+                page.language.clone_from(&g.language);
+            }
             page.preprocessing.language_guess = guess.clone();
             page
         };
-        match text_layer::judge(&layer, path, &language, &mut dictionary) {
-            Verdict::Trusted(page) => return (Ok(with_guess(page)), None),
-            Verdict::Doubtful(page, why) => layered = Some((with_guess(page), why)),
+        match verdict {
+            Verdict::Trusted(page) => return (Ok(settled(page)), None),
+            Verdict::Doubtful(page, why) => layered = Some((settled(page), why)),
             Verdict::Unusable(why) => layered = Some((Page::empty(path), why)),
         }
     }

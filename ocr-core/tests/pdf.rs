@@ -15,6 +15,13 @@ const LESSON: [&str; 4] = [
     "le jardin - the garden",
 ];
 
+/// French prose, for pages set as TeX sets them.
+const PROSE: [&str; 3] = [
+    "Le verbe avoir se conjugue ainsi au temps présent :",
+    "nous avons une maison, vous avez un jardin, ils ont",
+    "deux chambres et une grande cuisine au rez-de-chaussée.",
+];
+
 fn french() -> OcrOptions {
     OcrOptions {
         lang: "fra".into(),
@@ -71,18 +78,13 @@ fn a_text_layer_is_read_as_it_is_page_by_page() {
 #[test]
 fn words_set_without_spaces_as_tex_sets_them_are_told_apart() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let prose = [
-        "Le verbe avoir se conjugue ainsi au temps présent :",
-        "nous avons une maison, vous avez un jardin, ils ont",
-        "deux chambres et une grande cuisine au rez-de-chaussée.",
-    ];
-    let path = write(dir.path(), "cours.pdf", &pdf(&[PdfPage::typeset(&prose)]));
+    let path = write(dir.path(), "cours.pdf", &pdf(&[PdfPage::typeset(&PROSE)]));
     let items = read(std::slice::from_ref(&path));
     let page = items[0].result.as_ref().expect("page read");
     assert_eq!(page.preprocessing.read, ReadKind::TextLayer);
-    assert_eq!(page.text().trim_end(), prose.join("\n"));
+    assert_eq!(page.text().trim_end(), PROSE.join("\n"));
     let words: Vec<&str> = page.words().map(|w| w.text.as_str()).collect();
-    let want: Vec<&str> = prose.iter().flat_map(|l| l.split(' ')).collect();
+    let want: Vec<&str> = PROSE.iter().flat_map(|l| l.split(' ')).collect();
     assert_eq!(words, want);
     // Each word's box ends before the next one starts.
     for line in page.blocks.iter().flat_map(|b| &b.lines) {
@@ -239,4 +241,32 @@ fn page_ranges_and_pdfs_without_an_extension() {
     assert_eq!(inputs.images, [folder.join("scan-0001")]);
     assert_eq!(inputs.skipped.len(), 1);
     assert_eq!(pages_of(&inputs.images).len(), 5);
+}
+
+#[test]
+fn with_auto_a_text_layer_names_its_own_language() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "cours.pdf", &pdf(&[PdfPage::typeset(&PROSE)]));
+    let options = OcrOptions {
+        lang: "auto".into(),
+        ..OcrOptions::default()
+    };
+    let items = ocr_batch(
+        std::slice::from_ref(&path),
+        &options,
+        &BatchOptions::default(),
+        &|_| {},
+    )
+    .expect("batch");
+    let page = items[0].result.as_ref().expect("page read");
+    // Looked up in the French dictionary, the layer is trusted and no OCR runs.
+    assert_eq!(
+        page.preprocessing.read,
+        ReadKind::TextLayer,
+        "{:?}",
+        page.preprocessing
+    );
+    assert_eq!(page.language, "fra");
+    let guess = page.preprocessing.language_guess.as_ref().expect("a guess");
+    assert!(guess.sure && guess.language == "fra", "{guess:?}");
 }
