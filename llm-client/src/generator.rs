@@ -83,7 +83,7 @@ pub async fn generate_batch(
             let name = doc.name.clone();
             let mut options = options.clone();
             // `auto`: each page's material is in the language it was read in.
-            if options.material_language.starts_with("auto")
+            if ocr_core::guess::is_auto(&options.material_language)
                 && let Some(language) = &doc.language
             {
                 options.material_language = language.clone();
@@ -128,6 +128,48 @@ pub fn merge<'a>(generations: impl IntoIterator<Item = &'a Generation>) -> Gener
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A generator that makes no card and notes the material language it was asked for.
+    struct Languages(std::sync::Mutex<Vec<String>>);
+
+    #[async_trait]
+    impl CardGenerator for Languages {
+        fn describe(&self) -> String {
+            "languages".into()
+        }
+
+        async fn generate(&self, request: &GenerationRequest) -> Result<Generation> {
+            if let Ok(mut seen) = self.0.lock() {
+                seen.push(request.options.material_language.clone());
+            }
+            Ok(Generation {
+                cards: Vec::new(),
+                report: Report::default(),
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn with_auto_each_document_is_asked_for_in_its_own_language() {
+        let mut fr = Document::from_text("fr.txt", "la maison");
+        fr.language = Some("fra".into());
+        let untold = Document::from_text("notes.txt", "some notes");
+        let generator = Languages(std::sync::Mutex::new(Vec::new()));
+        let auto = CardOptions {
+            material_language: "auto".into(),
+            ..CardOptions::default()
+        };
+        generate_batch(&generator, vec![fr.clone(), untold.clone()], &auto, &|_| {}).await;
+        let given = CardOptions {
+            material_language: "deu".into(),
+            ..CardOptions::default()
+        };
+        generate_batch(&generator, vec![fr], &given, &|_| {}).await;
+        let seen = generator.0.lock().expect("lock").clone();
+        // A document without a language keeps the setting, which prompts render as "the
+        // language it is written in"; a language given by hand is never replaced.
+        assert_eq!(seen, ["fra", "auto", "deu"]);
+    }
 
     #[test]
     fn merging_drops_cards_repeated_across_documents() {

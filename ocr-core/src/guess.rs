@@ -18,6 +18,11 @@ pub const MIN_CONFIDENCE: f64 = 0.5;
 /// Bands of the page read at most before the guess is given up.
 pub const MAX_BANDS: usize = 3;
 
+/// Whether a language setting asks for the guess (`auto`, `auto:fra+eng`), well formed or not.
+pub fn is_auto(setting: &str) -> bool {
+    setting.starts_with("auto")
+}
+
 /// What `--lang auto` chose for one page, and on what evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LanguageGuess {

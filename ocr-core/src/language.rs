@@ -112,7 +112,7 @@ pub fn installed(folder: &Path) -> Vec<String> {
 /// Checks a language setting: `auto` or `auto:LIST` (see [`crate::guess`]) by its candidates
 /// and fallback, anything else by [`check_installed`]. Gives the `auto` setting when it is one.
 pub fn check_setting(lang: &str, tessdata: Option<&Path>) -> Result<Option<crate::guess::Auto>> {
-    if !lang.starts_with("auto") {
+    if !crate::guess::is_auto(lang) {
         return check_installed(lang, tessdata).map(|()| None);
     }
     let have = data_folder(tessdata)
