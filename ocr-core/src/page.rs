@@ -91,6 +91,9 @@ pub struct OrientationCandidate {
     pub rotation: u16,
     /// How well the sample read at that turn.
     pub score: ReadScore,
+    /// Whether only the sample's first lines were read: they settled the turn on their own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first_lines: bool,
 }
 
 /// Which image the words of a page were read from.

@@ -20,16 +20,20 @@ pub fn to_gray(image: &DynamicImage, mode: GrayMode) -> GrayImage {
     match (mode, image) {
         (_, DynamicImage::ImageLuma8(g)) => g.clone(),
         (GrayMode::Luma, img) => img.to_luma8(),
-        (GrayMode::Darkest, img) => {
-            let rgb = img.to_rgb8();
-            let (w, h) = rgb.dimensions();
-            let mut out = GrayImage::new(w, h);
-            for (o, p) in out.pixels_mut().zip(rgb.pixels()) {
-                *o = Luma([p.0[0].min(p.0[1]).min(p.0[2])]);
-            }
-            out
-        }
+        // A photo is already 8-bit colour: read its pixels where they are, without a copy.
+        (GrayMode::Darkest, DynamicImage::ImageRgb8(rgb)) => darkest(rgb),
+        (GrayMode::Darkest, img) => darkest(&img.to_rgb8()),
     }
+}
+
+/// The darkest channel of each pixel.
+fn darkest(rgb: &image::RgbImage) -> GrayImage {
+    let (w, h) = rgb.dimensions();
+    let mut out = GrayImage::new(w, h);
+    for (o, p) in out.pixels_mut().zip(rgb.pixels()) {
+        *o = Luma([p.0[0].min(p.0[1]).min(p.0[2])]);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -40,6 +40,12 @@ pub trait DetectOrientation {
     fn read_sample(&mut self, _image: &GrayImage) -> Option<ReadScore> {
         None
     }
+
+    /// Whether the dictionary that scores sample reads is that of every language the page may
+    /// be in (one language set), so that a few lines can show enough of its words.
+    fn dictionary_is_whole(&self) -> bool {
+        false
+    }
 }
 
 impl DetectOrientation for crate::engine::Engine {
@@ -53,6 +59,11 @@ impl DetectOrientation for crate::engine::Engine {
 
     fn read_sample(&mut self, image: &GrayImage) -> Option<ReadScore> {
         self.score_read(image)
+    }
+
+    fn dictionary_is_whole(&self) -> bool {
+        // Tesseract checks words against the first language's dictionary only.
+        !self.language().contains('+')
     }
 }
 
@@ -361,6 +372,9 @@ impl Pipeline {
             .map(|b| clamp_box(b, frame.image.width(), frame.image.height()));
             rotation = proposal;
             let mut unread = false;
+            // When the first lines of the sample settled the turn, only they were read: the
+            // rows of the sample, as turned upright, that they fill.
+            let mut kept_rows: Option<u32> = None;
             if let (false, Some(d), Some(sb)) = (settled, detector.as_mut(), sample_box) {
                 let piece =
                     image::imageops::crop_imm(&frame.image, sb.x, sb.y, sb.width, sb.height)
@@ -368,9 +382,24 @@ impl Pipeline {
                 // The proposed orientation is read first, and kept at once when it reads well;
                 // otherwise the page as shown, then the opposite of the proposal. A page whose
                 // proposal is right costs one read, a wrong proposal on an upright page two.
-                let mut read_at = |c: u16| {
-                    read_turned(&mut **d, &piece, quarter, c)
-                        .map(|score| OrientationCandidate { rotation: c, score })
+                // The first turn tried is the likeliest: its sample's first lines may settle it
+                // alone, for half the reading. Each later turn is read whole, as are turns that
+                // the first lines leave in doubt, so a doubt is judged on the whole sample. With
+                // several languages, whose words the dictionary mostly does not know, a few lines
+                // rarely settle it, and the sample is read whole at once.
+                let lines_first = d.dictionary_is_whole();
+                let mut read_at = |c: u16, first: bool| {
+                    let (score, rows) = if first {
+                        read_turned_first_lines(&mut **d, &piece, quarter, c)?
+                    } else {
+                        (read_turned(&mut **d, &piece, quarter, c)?, None)
+                    };
+                    let candidate = OrientationCandidate {
+                        rotation: c,
+                        score,
+                        first_lines: rows.is_some(),
+                    };
+                    Some((candidate, rows))
                 };
                 // Lines that only just line up better down the page than across it (columns of
                 // a table, a narrow receipt) make a weak proposal: the page as shown goes first.
@@ -390,14 +419,15 @@ impl Pipeline {
                 let mut scores: Vec<OrientationCandidate> = Vec::new();
                 let mut complete = true;
                 rotation = 0;
-                for c in order {
-                    let Some(read) = read_at(c) else {
+                for (i, c) in order.into_iter().enumerate() {
+                    let Some((read, rows)) = read_at(c, lines_first && i == 0) else {
                         complete = false;
                         break;
                     };
                     scores.push(read);
                     if reads_well(&read.score) {
                         rotation = c;
+                        kept_rows = rows;
                         break;
                     }
                 }
@@ -412,7 +442,7 @@ impl Pipeline {
                 let opposite = (rotation + 180) % 360;
                 if let Some(cur) = settling.filter(|s| reads_well(s) && !dictionary_backed(s))
                     && !scores.iter().any(|c| c.rotation == opposite)
-                    && let Some(opp) = read_at(opposite)
+                    && let Some((opp, _)) = read_at(opposite, false)
                 {
                     scores.push(opp);
                     if opposite_reads_better(&opp.score, &cur) {
@@ -428,6 +458,7 @@ impl Pipeline {
                             opp.score.dictionary
                         ));
                         rotation = opposite;
+                        kept_rows = None;
                     }
                 }
                 if complete && !scores.iter().any(|c| reads_well(&c.score)) {
@@ -477,10 +508,12 @@ impl Pipeline {
                             scores.push(OrientationCandidate {
                                 rotation: 0,
                                 score: a,
+                                first_lines: false,
                             });
                             scores.push(OrientationCandidate {
                                 rotation: turn,
                                 score: t,
+                                first_lines: false,
                             });
                             rotation = if reads_well(&t) && t.confidence > a.confidence {
                                 turn
@@ -556,6 +589,9 @@ impl Pipeline {
                 frame.to_source = map.then(frame.to_source);
                 sample = sample.map(|(b, s)| (rotate_box(b, 180, fw, fh), s));
             }
+            if let Some(rows) = kept_rows {
+                sample = sample.map(|(b, s)| (BBox::new(b.x, b.y, b.width, rows.min(b.height)), s));
+            }
             frame.steps.push(format!("orient:{rotation}"));
         }
         report.rotation = rotation;
@@ -585,9 +621,8 @@ impl Pipeline {
             && let (Some(d), Some((sb, kept))) = (detector.as_mut(), sample)
             && let Some(plain) = self.plain_instead(loaded, &image, &to_source, sb, kept, &mut **d)
         {
-            let (why, plain_image) = plain;
-            match why {
-                Ok(note) => {
+            match plain {
+                Ok((note, plain_image)) => {
                     report.notes.push(note);
                     let (pw, ph) = plain_image.dimensions();
                     return Prepared {
@@ -725,9 +760,8 @@ impl Pipeline {
         sample: BBox,
         kept: Option<ReadScore>,
         detector: &mut dyn DetectOrientation,
-    ) -> Option<(Result<String, String>, GrayImage)> {
-        let plain = gray::to_gray(&loaded.image, GrayMode::Luma);
-        let (pw, ph) = plain.dimensions();
+    ) -> Option<Result<(String, GrayImage), String>> {
+        let (pw, ph) = (loaded.image.width(), loaded.image.height());
         let src = to_source.map_bbox(sample, pw, ph);
         if src.width < 8 || src.height < 8 {
             return None;
@@ -740,9 +774,11 @@ impl Pipeline {
                     .to_image(),
             )?,
         };
-        let theirs = detector.read_sample(
-            &image::imageops::crop_imm(&plain, src.x, src.y, src.width, src.height).to_image(),
-        )?;
+        // Only the sample is made gray to be compared; the whole page only if it is kept.
+        let theirs = detector.read_sample(&gray::to_gray(
+            &loaded.image.crop_imm(src.x, src.y, src.width, src.height),
+            GrayMode::Luma,
+        ))?;
         let said = |s: &ReadScore| {
             format!(
                 "{} words, confidence {:.0}, {} in the dictionary",
@@ -752,21 +788,21 @@ impl Pipeline {
         // A sample is one part of the page: the plain read wins it only when the preprocessed
         // sample is itself in doubt and the plain one reads well, since a photo whose plain read
         // is right in one place is often wrong everywhere else.
-        let verdict =
-            if !reads_well(&ours) && reads_well(&theirs) && plain_clearly_better(&theirs, &ours) {
-                Ok(format!(
-                    "read: plain, its sample read better ({} against {})",
-                    said(&theirs),
-                    said(&ours)
-                ))
-            } else {
-                Err(format!(
-                    "read: preprocessed, its sample read as well or better ({} against plain {})",
-                    said(&ours),
-                    said(&theirs)
-                ))
-            };
-        Some((verdict, plain))
+        if !reads_well(&ours) && reads_well(&theirs) && plain_clearly_better(&theirs, &ours) {
+            let note = format!(
+                "read: plain, its sample read better ({} against {})",
+                said(&theirs),
+                said(&ours)
+            );
+            Some(Ok((note, gray::to_gray(&loaded.image, GrayMode::Luma))))
+        } else {
+            let note = format!(
+                "read: preprocessed, its sample read as well or better ({} against plain {})",
+                said(&ours),
+                said(&theirs)
+            );
+            Some(Err(note))
+        }
     }
 }
 
@@ -824,6 +860,74 @@ fn read_turned(
 ) -> Option<ReadScore> {
     let (turned, _) = rotate_quarter(sample, (rotation + 360 - quarter) % 360);
     detector.read_sample(&turned)
+}
+
+/// Reads a sample as [`read_turned`] does, its first lines first (up to a gap between lines near
+/// its middle): when they read well with the dictionary's backing they settle it, and the rows
+/// they fill are given back; otherwise the whole sample is read, as if they had not been. A
+/// sample with no clear gap near its middle is read whole at once.
+fn read_turned_first_lines(
+    detector: &mut dyn DetectOrientation,
+    sample: &GrayImage,
+    quarter: u16,
+    rotation: u16,
+) -> Option<(ReadScore, Option<u32>)> {
+    let (turned, _) = rotate_quarter(sample, (rotation + 360 - quarter) % 360);
+    if let Some(gap) = line_gap(&turned) {
+        let top = image::imageops::crop_imm(&turned, 0, 0, turned.width(), gap).to_image();
+        let first = detector.read_sample(&top)?;
+        if reads_well(&first) && dictionary_backed(&first) {
+            return Some((first, Some(gap)));
+        }
+    }
+    detector.read_sample(&turned).map(|s| (s, None))
+}
+
+/// A row in the middle third of a sample that runs between its lines: one with next to no ink
+/// (dark pixels on at most 1% of it, dark being nearer the sample's darkest tones than its
+/// lightest), the one nearest the middle of those with the least. `None` when no such row exists
+/// (lines packed tight, a picture, grain): the sample is then read whole.
+fn line_gap(image: &GrayImage) -> Option<u32> {
+    let (w, h) = image.dimensions();
+    if w == 0 || h < 6 {
+        return None;
+    }
+    let mut hist = [0u32; 256];
+    for p in image.pixels() {
+        hist[usize::from(p.0[0])] += 1;
+    }
+    let total = w * h;
+    let percentile = |q: u32| {
+        let mut seen = 0;
+        hist.iter()
+            .position(|&n| {
+                seen += n;
+                seen * 100 >= total * q
+            })
+            .unwrap_or(255) as u32
+    };
+    let (dark, light) = (percentile(5), percentile(95));
+    if light < dark + 40 {
+        return None;
+    }
+    let threshold = (dark + light) / 2;
+    let ink = |y: u32| {
+        (0..w)
+            .filter(|&x| u32::from(image.get_pixel(x, y).0[0]) < threshold)
+            .count() as u32
+    };
+    let middle = h / 2;
+    if std::env::var_os("OTA_GAP").is_some() {
+        eprintln!(
+            "GAP {w}x{h} dark {dark} light {light}: {:?}",
+            (0..h).map(ink).collect::<Vec<_>>()
+        );
+    }
+    (h / 3..h - h / 3)
+        .map(|y| (ink(y), y.abs_diff(middle), y))
+        .filter(|&(n, _, _)| n * 100 <= w)
+        .min()
+        .map(|(_, _, y)| y)
 }
 
 /// Upright, upside down or unclear, from ascender and descender votes.
@@ -1164,11 +1268,11 @@ pub fn resample(
             f64::from(sh) / f64::from(gray.height()),
         );
         (
-            image::imageops::thumbnail(gray, sw, sh),
+            std::borrow::Cow::Owned(image::imageops::thumbnail(gray, sw, sh)),
             to_source.then(Transform::scale(fx, fy)),
         )
     } else {
-        (gray.clone(), to_source)
+        (std::borrow::Cow::Borrowed(gray), to_source)
     };
     let mut out = GrayImage::new(ow, oh);
     warp_into_with(
@@ -1222,6 +1326,80 @@ pub fn rotate_quarter(image: &GrayImage, clockwise: u16) -> (GrayImage, Transfor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two lines of "text" (dark bars) with a blank gap between them, 60 pixels tall.
+    fn two_lines() -> GrayImage {
+        GrayImage::from_fn(120, 60, |x, y| {
+            let inked = (8..22).contains(&y) || (38..52).contains(&y);
+            Luma([if inked && x % 7 < 5 { 20 } else { 240 }])
+        })
+    }
+
+    /// A reader that scores each read as it is told to and keeps the heights it was given.
+    struct Reader {
+        score: ReadScore,
+        heights: Vec<u32>,
+    }
+
+    impl DetectOrientation for Reader {
+        fn detect(&mut self, _image: &GrayImage) -> Option<(u16, f32)> {
+            None
+        }
+
+        fn read_sample(&mut self, image: &GrayImage) -> Option<ReadScore> {
+            self.heights.push(image.height());
+            Some(self.score)
+        }
+    }
+
+    fn reader(words: u32, confidence: f32, dictionary: u32) -> Reader {
+        Reader {
+            score: ReadScore {
+                words,
+                confidence,
+                dictionary,
+            },
+            heights: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_gap_between_lines_is_found_and_none_in_grain() {
+        let gap = line_gap(&two_lines()).expect("a gap between the lines");
+        assert!((22..38).contains(&gap), "{gap}");
+        let grain = GrayImage::from_fn(120, 60, |x, y| Luma([((x * 7 + y * 13) % 5 * 60) as u8]));
+        assert_eq!(line_gap(&grain), None);
+        assert_eq!(line_gap(&GrayImage::from_pixel(120, 60, Luma([200]))), None);
+    }
+
+    #[test]
+    fn first_lines_that_read_well_settle_the_sample_alone() {
+        let mut good = reader(8, 80.0, 6);
+        let (score, rows) = read_turned_first_lines(&mut good, &two_lines(), 0, 0).unwrap();
+        assert_eq!(good.heights.len(), 1, "only the first lines are read");
+        assert!(good.heights[0] < 40, "{:?}", good.heights);
+        assert_eq!(rows, Some(good.heights[0]));
+        assert_eq!(score.words, 8);
+    }
+
+    #[test]
+    fn first_lines_in_doubt_leave_it_to_the_whole_sample() {
+        // Confident but with few dictionary words: not enough to settle a turn alone.
+        let mut doubtful = reader(6, 80.0, 1);
+        let (score, rows) = read_turned_first_lines(&mut doubtful, &two_lines(), 0, 0).unwrap();
+        assert_eq!(doubtful.heights.len(), 2);
+        assert_eq!(doubtful.heights[1], 60, "then the whole sample");
+        assert_eq!(rows, None);
+        assert_eq!((score.words, score.dictionary), (6, 1));
+        // Without a gap the sample is read whole, once.
+        let mut whole = reader(6, 80.0, 6);
+        let solid = GrayImage::from_fn(120, 60, |x, _| Luma([if x % 7 < 5 { 20 } else { 240 }]));
+        assert_eq!(
+            read_turned_first_lines(&mut whole, &solid, 0, 0).unwrap().1,
+            None
+        );
+        assert_eq!(whole.heights, vec![60]);
+    }
 
     fn marked(w: u32, h: u32) -> GrayImage {
         let mut img = GrayImage::from_pixel(w, h, Luma([255]));
