@@ -1,7 +1,6 @@
 //! The road from input files to a deck, shared by the one-line run and the `cards` subcommand:
 //! OCR (with its cache), card generation (with its cache), and a summary of both.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,9 +9,9 @@ use std::time::{Duration, Instant};
 use anki_export::Deck;
 use clap::{Args, ValueEnum};
 use llm_client::{
-    ApiKey, BackendKind, CardGenerator, CardOptions, DEFAULT_API_KEY_ENV, Document, Generation,
+    ApiKey, BackendKind, CardGenerator, CardOptions, DEFAULT_API_KEY_ENV, Document,
     GeneratorChoice, Grounding, KindWanted, LlmError, ModelSettings, Prompts, ResponseCache,
-    RetryPolicy, generate_batch, merge,
+    RetryPolicy, generate_batch,
 };
 use ocr_core::{OcrError, ocr_batch};
 
@@ -332,45 +331,25 @@ pub fn make_deck(
         bar.set_message(p.name.to_owned());
         bar.inc(1);
     };
-    let results = runtime.block_on(async {
-        let work = generate_batch(generator.as_ref(), documents, &options, &progress);
-        let watch = async {
-            while !interrupted() {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        };
-        tokio::select! {
-            results = work => Some(results),
-            () = watch => None,
-        }
-    });
+    let batch = runtime.block_on(generate_batch(
+        generator.as_ref(),
+        documents,
+        &options,
+        &progress,
+        Some(cancel),
+    ));
     bar.finish_and_clear();
     summary.seconds.cards = started.elapsed().as_secs_f64();
-    let Some(results) = results else {
+    let Some(batch) = batch else {
         return Ok(stop(summary, failed));
     };
 
     // One line per distinct error, naming the pages it hit.
-    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut done: Vec<Generation> = Vec::new();
-    for item in results {
-        match item.result {
-            Ok(g) => done.push(g),
-            Err(e) => {
-                failed += 1;
-                errors.entry(e.to_string()).or_default().push(item.name);
-            }
-        }
+    for line in batch.error_lines(LlmError::to_string) {
+        eprintln!("error: {line}");
     }
-    for (message, names) in &errors {
-        // Errors about one page's answer name it already; server errors do not.
-        if names.len() == 1 && message.starts_with(names[0].as_str()) {
-            eprintln!("error: {message}");
-        } else {
-            eprintln!("error: {}: {message}", list(names));
-        }
-    }
-    let merged = merge(&done);
+    failed += batch.failed();
+    let merged = batch.generation;
     summary.report = merged.report.clone();
     // Every request sent counts, those of pages that failed and retries too.
     summary.report.requests = summary.report.requests.max(generator.requests_sent());
@@ -395,12 +374,4 @@ pub fn make_deck(
         failed,
         interrupted: false,
     })
-}
-
-fn list(names: &[String]) -> String {
-    match names {
-        [one] => one.clone(),
-        [first, rest @ ..] => format!("{first} and {} more", rest.len()),
-        [] => String::new(),
-    }
 }

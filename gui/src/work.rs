@@ -4,13 +4,11 @@
 //! reports through an `async_channel` as [`Msg`]s, which the window receives on the main thread.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 
 use anki_export::{AnkiConnect, Card, Deck, ExportOptions, ExportSummary, write_apkg};
-use llm_client::{
-    CardOptions, Document, GeneratorChoice, Report, ResponseCache, generate_batch, merge,
-};
+use llm_client::{CardOptions, Document, GeneratorChoice, Report, ResponseCache, generate_batch};
 use ocr_core::{BatchOptions, Cache, LoadLimits, OcrError, OcrOptions, Page, load_path, ocr_batch};
 
 /// The longest side of the copy of a photo kept for showing; boxes stay in source pixels.
@@ -415,37 +413,22 @@ pub fn generate(
                     total,
                 });
             };
-            let work = generate_batch(generator.as_ref(), documents, &options, &progress);
-            let watch = async {
-                while !cancel.load(Ordering::Relaxed) {
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                }
-            };
-            let items = tokio::select! {
-                items = work => items,
-                () = watch => return Err(Generated::Stopped),
-            };
-            let mut done = Vec::new();
-            let mut errors = Vec::new();
-            let mut per_document = Vec::new();
-            for item in items {
-                match item.result {
-                    Ok(g) => {
-                        per_document.push(Ok(g.cards.len()));
-                        done.push(g);
-                    }
-                    Err(e) => {
-                        let message = said(&e);
-                        per_document.push(Err(message.clone()));
-                        if message.starts_with(&item.name) {
-                            errors.push(message);
-                        } else {
-                            errors.push(format!("{}: {message}", item.name));
-                        }
-                    }
-                }
-            }
-            let merged = merge(&done);
+            let batch = generate_batch(
+                generator.as_ref(),
+                documents,
+                &options,
+                &progress,
+                Some(&cancel),
+            )
+            .await
+            .ok_or(Generated::Stopped)?;
+            let errors = batch.error_lines(said);
+            let per_document = batch
+                .documents
+                .iter()
+                .map(|(_, r)| r.as_ref().copied().map_err(said))
+                .collect();
+            let merged = batch.generation;
             Ok(Cards {
                 cards: merged.cards,
                 report: merged.report,

@@ -46,6 +46,9 @@ pub enum LlmError {
         what: String,
         /// What is wrong with it.
         message: String,
+        /// Whether `what` is a document (the model's answer for it is off the schema), not the
+        /// server (its reply is not what the protocol sends).
+        document: bool,
     },
     /// The model ran out of tokens even on the smallest piece of text.
     #[error(
@@ -83,6 +86,15 @@ pub enum LlmError {
 pub type Result<T> = std::result::Result<T, LlmError>;
 
 impl LlmError {
+    /// Whether the message names the document (and chunk) it is about: an answer cut off or off
+    /// the schema. Other errors are the server's, and say nothing of which document asked.
+    pub fn names_document(&self) -> bool {
+        matches!(
+            self,
+            LlmError::Truncated { .. } | LlmError::Malformed { document: true, .. }
+        )
+    }
+
     /// The same error with `secret` and any bearer token taken out of every text it carries.
     pub fn redact(self, secret: Option<&str>) -> LlmError {
         let clean = |t: String| crate::http::redact_secrets(&t, secret);
@@ -116,9 +128,14 @@ impl LlmError {
                 status,
                 detail: clean(detail),
             },
-            LlmError::Malformed { what, message } => LlmError::Malformed {
+            LlmError::Malformed {
+                what,
+                message,
+                document,
+            } => LlmError::Malformed {
                 what: clean(what),
                 message: clean(message),
+                document,
             },
             LlmError::Truncated { what, chars } => LlmError::Truncated {
                 what: clean(what),

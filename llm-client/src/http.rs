@@ -220,6 +220,7 @@ impl JsonClient {
                         "the server's reply is over {} MiB; it was not read to its end",
                         MAX_REPLY_BYTES >> 20
                     ),
+                    document: false,
                 },
                 None,
             ));
@@ -229,6 +230,7 @@ impl JsonClient {
                 LlmError::Malformed {
                     what: shown,
                     message: format!("the server's reply is not JSON: {e}"),
+                    document: false,
                 },
                 None,
             )

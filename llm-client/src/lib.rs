@@ -56,7 +56,9 @@ pub use choice::{
 };
 pub use doubt::{Doubt, doubts};
 pub use error::{LlmError, Result};
-pub use generator::{BatchItem, BatchProgress, CardGenerator, Generation, generate_batch, merge};
+pub use generator::{
+    BatchCards, BatchItem, BatchProgress, CardGenerator, Generation, generate_batch, merge,
+};
 pub use http::RetryPolicy;
 pub use model::{ModelGenerator, ModelSettings};
 pub use prompt::Prompts;

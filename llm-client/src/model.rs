@@ -207,6 +207,7 @@ impl<B: ChatBackend> ModelGenerator<B> {
                         answer::parse(&reply.content).map_err(|message| LlmError::Malformed {
                             what: what.clone(),
                             message,
+                            document: true,
                         })?;
                     let kept = Kept::from_answer(parsed, self.settings.max_cards_per_chunk);
                     if let Some(cache) = &self.cache {

@@ -145,6 +145,7 @@ impl ChatBackend for Ollama {
         let malformed = |message: &str| LlmError::Malformed {
             what: redact_url(&url),
             message: message.to_owned(),
+            document: false,
         };
         if let Some(e) = answer.get("error").and_then(Value::as_str) {
             return Err(malformed(e));

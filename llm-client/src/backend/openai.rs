@@ -173,6 +173,7 @@ impl OpenAiCompatible {
         let malformed = |message: String| LlmError::Malformed {
             what: redact_url(&self.endpoint),
             message,
+            document: false,
         };
         let choice = answer
             .pointer("/choices/0")
