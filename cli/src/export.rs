@@ -54,7 +54,7 @@ fn target_of(args: &ExportArgs) -> Result<Target, String> {
     let Some(output) = &args.output else {
         return Ok(Target::Apkg);
     };
-    match ocr_core::inputs::extension(output).as_str() {
+    match ocr_core::extension(output).as_str() {
         "apkg" => Ok(Target::Apkg),
         "txt" | "tsv" | "csv" => Ok(Target::Csv),
         _ => Err(format!(

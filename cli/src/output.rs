@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use ocr_core::inputs::{extension, file_id};
+use ocr_core::{extension, file_id};
 
 use crate::report::parent;
 

@@ -364,10 +364,11 @@ pub fn make_deck(
             c
         })
         .collect();
-    let deck = (!cards.is_empty()).then(|| Deck {
-        name: flags.deck.clone(),
-        cards,
-    });
+    let deck = if cards.is_empty() {
+        None
+    } else {
+        Some(Deck::new(flags.deck.clone(), cards).map_err(|e| format!("--deck: {e}"))?)
+    };
     Ok(Outcome {
         deck,
         summary,

@@ -20,7 +20,7 @@ pub struct PageLanguage {
     pub page: String,
     /// What it was read in, and how sure the guess was.
     #[serde(flatten)]
-    pub guess: ocr_core::guess::LanguageGuess,
+    pub guess: ocr_core::LanguageGuess,
 }
 
 /// What a run did.

@@ -251,7 +251,7 @@ impl Preferences {
         let mut codes = self.language_codes();
         // Choosing a language by hand ends guessing it.
         if on {
-            codes.retain(|c| !ocr_core::guess::is_auto(c));
+            codes.retain(|c| !ocr_core::is_auto(c));
         }
         let has = codes.iter().any(|c| c == code);
         if on && !has {
@@ -277,7 +277,7 @@ impl Preferences {
         let text = imp.language.text();
         imp.languages.set_subtitle(&if codes.is_empty() {
             "None chosen: English is read".to_owned()
-        } else if ocr_core::guess::is_auto(&text) {
+        } else if ocr_core::is_auto(&text) {
             "Guessed for each page".to_owned()
         } else {
             glib::markup_escape_text(&llm_client::request::language_name(&text)).to_string()

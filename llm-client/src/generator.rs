@@ -171,7 +171,7 @@ async fn generate_each(
             let name = doc.name.clone();
             let mut options = options.clone();
             // `auto`: each page's material is in the language it was read in.
-            if ocr_core::guess::is_auto(&options.material_language)
+            if ocr_core::is_auto(&options.material_language)
                 && let Some(language) = &doc.language
             {
                 options.material_language = language.clone();

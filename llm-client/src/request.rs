@@ -250,7 +250,7 @@ pub struct GenerationRequest {
 
 /// The English name of a language given as a Tesseract or ISO code; other names pass through.
 pub fn language_name(code: &str) -> String {
-    if ocr_core::guess::is_auto(code) {
+    if ocr_core::is_auto(code) {
         return "the language it is written in".to_owned();
     }
     let names: Vec<String> = code

@@ -91,7 +91,7 @@ fn main() {
                 let (min, max) = spec.split_once('-').unwrap_or((&spec, &spec));
                 match (min.parse(), max.parse()) {
                     (Ok(min), Ok(max)) => {
-                        pipeline.letter_size = Some(ocr_core::preprocess::LetterRange { min, max })
+                        pipeline.letter_size = Some(ocr_core::LetterRange { min, max })
                     }
                     _ => {
                         eprintln!("eval: --letters wants MIN-MAX pixels, got {spec:?}");

@@ -206,7 +206,7 @@ impl Engine {
     /// Starts Tesseract for `lang` (e.g. `fra` or `eng+deu`), with tessdata from `datapath`
     /// or Tesseract's default location.
     ///
-    /// `auto` (or `auto:fra+eng`) guesses each page's language: see [`crate::guess`].
+    /// `auto` (or `auto:fra+eng`) guesses each page's language (see [`crate::Auto`]).
     pub fn new(lang: &str, datapath: Option<&Path>) -> Result<Engine> {
         let auto = crate::language::check_setting(lang, datapath)?;
         let first = auto

@@ -64,7 +64,7 @@ const ALIASES: &[(&str, &[&str], &str)] = &[
 /// The Tesseract code meant by `code` when it is another common way of naming a language (`fr`,
 /// `fre`, `French`), with the language's name; `None` when it is already a Tesseract code or
 /// unknown.
-pub fn suggestion(code: &str) -> Option<(&'static str, &'static str)> {
+fn suggestion(code: &str) -> Option<(&'static str, &'static str)> {
     let lower = code.to_ascii_lowercase();
     ALIASES
         .iter()
@@ -109,8 +109,8 @@ pub fn installed(folder: &Path) -> Vec<String> {
     found
 }
 
-/// Checks a language setting: `auto` or `auto:LIST` (see [`crate::guess`]) by its candidates
-/// and fallback, anything else by [`check_installed`]. Gives the `auto` setting when it is one.
+/// Checks a language setting: `auto` or `auto:LIST` (see [`crate::Auto`]) by its candidates
+/// and fallback, anything else by whether each of its languages is installed. Gives the `auto` setting when it is one.
 pub fn check_setting(lang: &str, tessdata: Option<&Path>) -> Result<Option<crate::guess::Auto>> {
     if !crate::guess::is_auto(lang) {
         return check_installed(lang, tessdata).map(|()| None);
@@ -130,7 +130,7 @@ pub fn check_setting(lang: &str, tessdata: Option<&Path>) -> Result<Option<crate
 /// Checks that every language of a `+`-joined Tesseract language string is installed, when the
 /// traineddata folder can be found; a missing one is an error that names the code to use and the
 /// Debian package to install.
-pub fn check_installed(lang: &str, tessdata: Option<&Path>) -> Result<()> {
+fn check_installed(lang: &str, tessdata: Option<&Path>) -> Result<()> {
     crate::engine::validate_language(lang)?;
     let Some(folder) = data_folder(tessdata).filter(|f| f.is_dir()) else {
         return Ok(());

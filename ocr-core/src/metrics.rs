@@ -18,7 +18,7 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// Levenshtein distance between two sequences.
-pub fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for (i, x) in a.iter().enumerate() {

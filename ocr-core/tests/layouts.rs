@@ -398,7 +398,7 @@ fn check_pages(pages: Vec<(&'static str, &'static str, Canvas)>) -> Vec<String> 
             let want = (360 - turn) % 360;
             let got = page.preprocessing.rotation;
             let found = found_words(&page, &canvas.text);
-            let plain = page.preprocessing.read == ocr_core::page::ReadKind::Plain;
+            let plain = page.preprocessing.read == ocr_core::ReadKind::Plain;
             // A page turned back reads; an upright page read plain is upright too.
             let upright_read = (got == want && !plain) || (turn == 0 && plain);
             if !upright_read || found < 0.6 {
@@ -474,7 +474,7 @@ fn three_line_page_upside_down_comes_back() {
     let ev = &page.preprocessing.orientation_evidence;
     let at = |r: u16| ev.iter().find(|c| c.rotation == r).map(|c| c.score);
     let turned = at(180).expect("180 read");
-    assert!(ocr_core::preprocess::reads_well(&turned), "{ev:?}");
+    assert!(ocr_core::reads_well(&turned), "{ev:?}");
     if let Some(as_is) = at(0) {
         assert!(turned.confidence > as_is.confidence, "{ev:?}");
     }

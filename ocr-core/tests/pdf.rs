@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ocr_core::page::ReadKind;
+use ocr_core::ReadKind;
 use ocr_core::{BatchOptions, OcrError, OcrOptions, collect_inputs, ocr_batch, pages_of};
 use test_support::pdf::{PdfPage, encrypt, pdf};
 

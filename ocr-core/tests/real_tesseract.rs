@@ -74,12 +74,9 @@ fn upside_down_latin_page_is_told_by_its_ascenders() {
     let path = sample("vocabulaire.png");
     let upright = ocr_core::load_path(&path, Default::default()).expect("sample");
     let gray = upright.image.to_luma8();
-    assert_eq!(ocr_core::preprocess::upside_down(&gray, 30.0), Some(false));
+    assert_eq!(ocr_core::upside_down(&gray, 30.0), Some(false));
     let flipped = image::imageops::rotate180(&gray);
-    assert_eq!(
-        ocr_core::preprocess::upside_down(&flipped, 30.0),
-        Some(true)
-    );
+    assert_eq!(ocr_core::upside_down(&flipped, 30.0), Some(true));
 
     // And the pipeline turns it back before reading it.
     let mut engine = Engine::new("fra", None).expect("French traineddata installed");
