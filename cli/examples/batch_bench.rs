@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use llm_client::{CardOptions, Document, KindWanted, builtin};
+use llm_client::{CardOptions, Document, KindWanted, cards_of};
 use ocr_core::{BatchOptions, OcrOptions, ocr_batch};
 
 fn main() {
@@ -175,11 +175,7 @@ fn child(args: &[String]) {
         let cards: usize = items
             .iter()
             .filter_map(|i| i.result.as_ref().ok())
-            .map(|page| {
-                builtin::cards_of(&Document::from_page(page), &options)
-                    .cards
-                    .len()
-            })
+            .map(|page| cards_of(&Document::from_page(page), &options).cards.len())
             .sum();
         println!("{cards}");
     } else {

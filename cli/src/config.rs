@@ -164,10 +164,7 @@ pub fn show(
             .map(|v| v.map(|s| s.to_string_lossy().into_owned()).collect())
             .unwrap_or_default();
         let values: Vec<String> = if ADDRESSES.contains(&id) {
-            values
-                .iter()
-                .map(|v| llm_client::http::redact_url(v))
-                .collect()
+            values.iter().map(|v| llm_client::redact_url(v)).collect()
         } else {
             values
         };

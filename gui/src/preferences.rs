@@ -205,7 +205,7 @@ impl Preferences {
         let mut rows: Vec<(String, String)> = installed
             .into_iter()
             .filter(|c| c != "equ")
-            .map(|c| (llm_client::request::language_name(&c), c))
+            .map(|c| (llm_client::language_name(&c), c))
             .collect();
         rows.sort();
         for (name, code) in rows {
@@ -280,7 +280,7 @@ impl Preferences {
         } else if ocr_core::is_auto(&text) {
             "Guessed for each page".to_owned()
         } else {
-            glib::markup_escape_text(&llm_client::request::language_name(&text)).to_string()
+            glib::markup_escape_text(&llm_client::language_name(&text)).to_string()
         });
     }
 

@@ -329,7 +329,7 @@ fn expected_fronts(name: &str) -> Vec<String> {
         material_language: "fra".into(),
         ..llm_client::CardOptions::default()
     };
-    let mut fronts: Vec<String> = llm_client::builtin::cards_of(&doc, &card_options)
+    let mut fronts: Vec<String> = llm_client::cards_of(&doc, &card_options)
         .cards
         .iter()
         .map(|c| anki_export::html::field(c.kind.identity_fields()[0]))

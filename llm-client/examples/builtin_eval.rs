@@ -8,7 +8,7 @@
 
 use llm_client::KindWanted;
 use llm_client::answer::ModelCard;
-use llm_client::builtin::extract;
+use llm_client::extract;
 
 fn main() {
     let mut total = 0;

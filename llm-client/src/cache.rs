@@ -24,7 +24,7 @@ fn from_store(e: OcrError) -> LlmError {
 }
 
 impl ResponseCache {
-    /// Opens (and creates if needed) a cache folder, capped at [`DEFAULT_MAX_BYTES`].
+    /// Opens (and creates if needed) a cache folder, capped at 64 MiB.
     pub fn open(dir: impl Into<PathBuf>) -> Result<ResponseCache> {
         ResponseCache::open_capped(dir, DEFAULT_MAX_BYTES)
     }

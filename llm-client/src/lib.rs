@@ -10,9 +10,26 @@
 //!   5xx, and split smaller when cut off.
 //! - [`Builtin`]: no model at all; vocabulary lists, tables, `Q:`/`A:` lines and glossaries.
 //!
-//! Every card must quote the page; [`validate::Validator`] checks the quote against the text
-//! (folding case and whitespace), drops or flags the cards it cannot find, and counts every card
-//! left out by reason in a [`Report`].
+//! Every card must quote the page: the quote is checked against the text (folding case and
+//! whitespace), the cards it cannot find are dropped or flagged ([`Grounding`]), and every card
+//! left out is counted by reason in a [`Report`].
+//!
+//! The built-in reader needs no server:
+//!
+//! ```
+//! use llm_client::{Builtin, CardGenerator, CardOptions, Document, GenerationRequest};
+//! let text = "la cuillère - the spoon\nle four - the oven\nla poêle - the frying pan";
+//! let request = GenerationRequest {
+//!     documents: vec![Document::from_text("notes", text)],
+//!     options: CardOptions::default(),
+//! };
+//! let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+//! let generation = runtime.block_on(Builtin.generate(&request))?;
+//! assert_eq!(generation.cards.len(), 3);
+//! # Ok::<(), llm_client::LlmError>(())
+//! ```
+//!
+//! A model behind Ollama:
 //!
 //! ```no_run
 //! use llm_client::{CardGenerator, CardOptions, Document, GenerationRequest, ModelGenerator,
@@ -30,26 +47,26 @@
 //! ```
 
 pub mod answer;
-pub mod backend;
-pub mod builtin;
-pub mod cache;
-pub mod choice;
-pub mod chunk;
-pub mod doubt;
-pub mod error;
-pub mod generator;
-pub mod grounding;
-pub mod http;
-pub mod model;
-pub mod prompt;
-pub mod request;
-pub mod validate;
+mod backend;
+mod builtin;
+mod cache;
+mod choice;
+mod chunk;
+mod doubt;
+mod error;
+mod generator;
+mod grounding;
+mod http;
+mod model;
+mod prompt;
+mod request;
+mod validate;
 
 pub use backend::{
     ApiKey, ChatBackend, DEFAULT_API_KEY_ENV, DEFAULT_OLLAMA_URL, Ollama, OpenAiCompatible,
     ollama_base_url,
 };
-pub use builtin::Builtin;
+pub use builtin::{Builtin, cards_of, extract};
 pub use cache::ResponseCache;
 pub use choice::{
     BackendKind, DEFAULT_OLLAMA_MODEL, DEFAULT_OPENAI_MODEL, DEFAULT_OPENAI_URL, GeneratorChoice,
@@ -59,8 +76,12 @@ pub use error::{LlmError, Result};
 pub use generator::{
     BatchCards, BatchItem, BatchProgress, CardGenerator, Generation, generate_batch, merge,
 };
-pub use http::RetryPolicy;
+pub use grounding::normalize as fold_for_quotes;
+pub use http::{RetryPolicy, redact_url};
 pub use model::{ModelGenerator, ModelSettings};
 pub use prompt::Prompts;
-pub use request::{CardOptions, Document, GenerationRequest, Grounding, KindWanted, parse_kinds};
-pub use validate::{DropReason, Report};
+pub use request::{
+    CardOptions, Document, GenerationRequest, Grounding, KindWanted, SourceWord, language_name,
+    parse_kinds,
+};
+pub use validate::{DropReason, Report, UNVERIFIED_TAG};

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use llm_client::grounding::normalize;
+use llm_client::fold_for_quotes as normalize;
 use llm_client::{
     CardGenerator, CardOptions, ChatBackend, Document, Generation, GenerationRequest, KindWanted,
     LlmError, ModelGenerator, ModelSettings, Ollama, OpenAiCompatible, ResponseCache, RetryPolicy,

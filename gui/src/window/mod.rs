@@ -116,7 +116,7 @@ impl PageEntry {
                 if let Some(guess) = &page.preprocessing.language_guess {
                     s.push_str(&format!(
                         " · {}{}",
-                        llm_client::request::language_name(&page.language),
+                        llm_client::language_name(&page.language),
                         if guess.sure { "" } else { " (not sure)" }
                     ));
                 }
