@@ -5,21 +5,27 @@
 //! a GUID derived from its content and kind, and note types and decks get ids derived from their
 //! names, so exporting the same cards again and importing them changes nothing.
 
-pub mod apkg;
+mod apkg;
 mod atomic;
-pub mod connect;
-pub mod csv;
-pub mod error;
-pub mod html;
-pub mod identity;
-pub mod media;
-pub mod model;
-pub mod note;
-pub mod notetype;
+mod connect;
+mod csv;
+mod error;
+mod html;
+mod identity;
+mod media;
+mod model;
+mod note;
+mod notetype;
 
 pub use apkg::{ExportOptions, ExportSummary, write_apkg};
-pub use connect::AnkiConnect;
+pub use connect::{AnkiConnect, DEFAULT_URL as ANKI_CONNECT_URL};
 pub use csv::write_csv;
 pub use error::{ExportError, Result};
-pub use model::{Card, CardKind, Deck, FORMAT_VERSION, Source};
-pub use notetype::NoteType;
+pub use html::field as field_html;
+pub use identity::{card_id, id_tag, page_digest, valid_id};
+pub use media::{Media, load as load_media};
+pub use model::{
+    Card, CardKind, Deck, FORMAT_VERSION, MAX_CARD_BYTES, MAX_CLOZE_NUMBER, Source,
+    validate_deck_name,
+};
+pub use notetype::{NoteType, Template};

@@ -88,7 +88,7 @@ async fn notes_in(a: &AnkiConnect, deck: &str, cards: &[Card]) -> Vec<Value> {
     let mut list = notes.as_array().expect("notes").clone();
     let tags: Vec<String> = cards
         .iter()
-        .map(|c| anki_export::identity::id_tag(&c.guid()))
+        .map(|c| anki_export::id_tag(&c.guid()))
         .collect();
     list.sort_by_key(|n| {
         let has = |t: &String| {

@@ -106,7 +106,7 @@ fn example_deck_imports_note_by_note_and_only_once() {
     assert_eq!(media.len(), 1);
     let (name, hash) = media.iter().next().expect("one file");
     assert!(source.contains(&format!("<img src=\"{name}\"")), "{source}");
-    let crop = anki_export::media::load(
+    let crop = anki_export::load_media(
         deck.cards[3].source.as_ref().expect("source"),
         Some(dir.path()),
     )
@@ -177,10 +177,7 @@ fn unicode_markup_maths_and_big_fields_arrive_as_written() {
             Card::cloze("Aire : {{c1::$\\pi r^2$}}", "$$E = mc^2$$"),
             Card::basic("big", big.clone()),
             Card::basic("", "no front"),
-            Card::basic(
-                "too big",
-                "x".repeat(anki_export::model::MAX_CARD_BYTES + 10),
-            ),
+            Card::basic("too big", "x".repeat(anki_export::MAX_CARD_BYTES + 10)),
             Card::cloze("no deletion", ""),
         ],
     )

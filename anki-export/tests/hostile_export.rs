@@ -7,8 +7,8 @@ use std::io::Cursor;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anki_export::model::{MAX_CARD_BYTES, MAX_CLOZE_NUMBER};
 use anki_export::{Card, Deck, ExportError, ExportOptions, Source, write_apkg};
+use anki_export::{MAX_CARD_BYTES, MAX_CLOZE_NUMBER};
 use image::{DynamicImage, GrayImage, ImageFormat, Luma};
 use sha2::{Digest, Sha256};
 use test_support::{anki_import, note_by_guid, notes};
@@ -187,7 +187,7 @@ fn a_page_of_a_multi_page_tiff_gives_its_own_crop() {
     let v = anki_import(&[&apkg]);
     let media = v["media"].as_object().expect("media");
     for (i, (page, size)) in [(2u8, (40, 30)), (3, (120, 90))].into_iter().enumerate() {
-        let m = anki_export::media::load(
+        let m = anki_export::load_media(
             deck.cards[i].source.as_ref().expect("source"),
             Some(dir.path()),
         )

@@ -35,7 +35,7 @@ pub struct ExportArgs {
         long,
         env = "ANKICONNECT_URL",
         hide_env_values = true,
-        default_value = anki_export::connect::DEFAULT_URL
+        default_value = anki_export::ANKI_CONNECT_URL
     )]
     anki_connect_url: String,
     /// AnkiConnect API key, if its settings ask for one (never printed).

@@ -229,7 +229,7 @@ pub fn make_deck(
     cancel: &Arc<AtomicBool>,
 ) -> Result<Outcome, String> {
     let ocr_options = ocr.options()?;
-    anki_export::model::validate_deck_name(&flags.deck).map_err(|e| format!("--deck: {e}"))?;
+    anki_export::validate_deck_name(&flags.deck).map_err(|e| format!("--deck: {e}"))?;
     let generator = flags.generator(!ocr.no_cache)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

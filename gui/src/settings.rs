@@ -116,7 +116,7 @@ impl Default for Settings {
             keep_unverified: false,
             max_cards: ModelSettings::default().max_cards_per_chunk,
             deck: "ocr-to-anki".into(),
-            anki_connect_url: anki_export::connect::DEFAULT_URL.into(),
+            anki_connect_url: anki_export::ANKI_CONNECT_URL.into(),
             style: Style::System,
             width: 1200,
             height: 800,

@@ -332,7 +332,7 @@ fn expected_fronts(name: &str) -> Vec<String> {
     let mut fronts: Vec<String> = llm_client::cards_of(&doc, &card_options)
         .cards
         .iter()
-        .map(|c| anki_export::html::field(c.kind.identity_fields()[0]))
+        .map(|c| anki_export::field_html(c.kind.identity_fields()[0]))
         .collect();
     fronts.sort();
     fronts
@@ -669,7 +669,7 @@ fn the_api_key_comes_from_the_keyring_and_goes_nowhere_else() {
     assert_eq!(notes.len(), 1, "{report}");
     assert_eq!(
         notes[0]["fields"]["Front"],
-        anki_export::html::field("Que veut dire « la cuillère » ?")
+        anki_export::field_html("Que veut dire « la cuillère » ?")
     );
     // The key is in no file the app wrote and in nothing it printed.
     for file in [settings, log] {

@@ -63,8 +63,8 @@ mod request;
 mod validate;
 
 pub use backend::{
-    ApiKey, ChatBackend, DEFAULT_API_KEY_ENV, DEFAULT_OLLAMA_URL, Ollama, OpenAiCompatible,
-    ollama_base_url,
+    ApiKey, BackendIdentity, ChatBackend, ChatReply, ChatRequest, DEFAULT_API_KEY_ENV,
+    DEFAULT_OLLAMA_URL, Ollama, OpenAiCompatible, ollama_base_url,
 };
 pub use builtin::{Builtin, cards_of, extract};
 pub use cache::ResponseCache;

@@ -123,7 +123,7 @@ impl<'a> Validator<'a> {
             options,
             index: QuoteIndex::new(doc),
             seen: HashSet::new(),
-            page: anki_export::identity::page_digest(&doc.text),
+            page: anki_export::page_digest(&doc.text),
         }
     }
 
@@ -232,7 +232,7 @@ impl<'a> Validator<'a> {
 
     /// Gives a card made from this page its id, kept through every later edit.
     fn identify(&self, card: &mut Card, quote: &str) {
-        let id = anki_export::identity::card_id(
+        let id = anki_export::card_id(
             &self.page,
             quote,
             card.kind.name(),
@@ -356,7 +356,7 @@ mod tests {
         };
         let card = make(&d, "La poêle est chaude.");
         let id = card.id.clone().expect("an id");
-        assert!(anki_export::identity::valid_id(&id), "{id}");
+        assert!(anki_export::valid_id(&id), "{id}");
         assert_eq!(card.guid(), id, "the id is the note's GUID");
         // Made again from the same page: the same id; from another page: another.
         assert_eq!(make(&d, "La poêle est chaude.").id, Some(id.clone()));

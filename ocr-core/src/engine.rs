@@ -136,7 +136,7 @@ pub fn latin_script(lang: &str) -> bool {
 
 /// A word as Tesseract reports it, in the pixels of the image it was given.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RawWord {
+pub(crate) struct RawWord {
     /// Tesseract's block number.
     pub block: u32,
     /// Tesseract's paragraph number within the block.
@@ -323,7 +323,12 @@ impl Engine {
     }
 
     /// Recognises a grayscale image; `name` labels errors.
-    pub fn recognize(&mut self, image: &GrayImage, psm: Psm, name: &Path) -> Result<Vec<RawWord>> {
+    pub(crate) fn recognize(
+        &mut self,
+        image: &GrayImage,
+        psm: Psm,
+        name: &Path,
+    ) -> Result<Vec<RawWord>> {
         limit_openmp_threads();
         let fail = |detail: String| OcrError::Recognition {
             path: name.to_path_buf(),

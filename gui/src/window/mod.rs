@@ -1359,7 +1359,7 @@ impl Window {
             return;
         }
         let settings = self.settings();
-        if let Err(e) = anki_export::model::validate_deck_name(&settings.deck) {
+        if let Err(e) = anki_export::validate_deck_name(&settings.deck) {
             self.alert(
                 "The Deck Name Cannot Be Used",
                 &format!("{e}\n\nChange it in Preferences."),
