@@ -4,6 +4,22 @@
 //! A [`Deck`] holds [`Card`]s and reads and writes the versioned cards.json format. Every note gets
 //! a GUID derived from its content and kind, and note types and decks get ids derived from their
 //! names, so exporting the same cards again and importing them changes nothing.
+//!
+//! ```
+//! use anki_export::{Card, Deck, write_csv};
+//! let deck = Deck::new(
+//!     "Français::Cuisine",
+//!     vec![Card::basic("la cuillère", "the spoon"), Card::basic("le four", "the oven")],
+//! )?;
+//! // Anki's text importer reads this file; `write_apkg` writes a package the same way.
+//! let path = std::env::temp_dir().join(format!("cuisine-{}.csv", std::process::id()));
+//! let summary = write_csv(&deck, &path)?;
+//! let text = std::fs::read_to_string(&path).expect("written");
+//! assert_eq!(summary.notes, 2);
+//! assert!(text.contains("la cuillère") && text.contains("the oven"), "{text}");
+//! # std::fs::remove_file(&path).ok();
+//! # Ok::<(), anki_export::ExportError>(())
+//! ```
 
 mod apkg;
 mod atomic;
