@@ -6,6 +6,7 @@ use anki_export::{AnkiConnect, Deck, ExportOptions, ExportSummary, write_apkg, w
 use clap::{Args, ValueEnum};
 
 use crate::exit;
+use crate::summary::plural;
 
 /// Where the cards go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -171,10 +172,6 @@ fn default_output(cards: &Path, target: Target) -> PathBuf {
     let stem = stem.strip_suffix(".cards").unwrap_or(stem);
     let ext = if target == Target::Csv { "txt" } else { "apkg" };
     cards.with_file_name(format!("{stem}.{ext}"))
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// One line saying what was written where, and what was left out.

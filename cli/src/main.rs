@@ -279,9 +279,9 @@ fn cache_show() -> u8 {
         Some(d) if !d.exists() => println!("{what}: {}: empty (not created yet)", d.display()),
         Some(d) => match stats(&d) {
             Ok((s, cap)) => println!(
-                "{what}: {}: {} entries, {} (cap {}; the least recently used go first)",
+                "{what}: {}: {}, {} (cap {}; the least recently used go first)",
                 d.display(),
-                s.entries,
+                summary::plural(s.entries, "entry", "entries"),
                 size(s.bytes),
                 size(cap)
             ),
@@ -308,7 +308,11 @@ fn cache_clear(global: &Global) -> u8 {
     let mut code = exit::OK;
     if let Some(dir) = ocr_cache_dir().filter(|d| d.exists()) {
         match ocr_core::Cache::open(&dir).and_then(|c| c.clear()) {
-            Ok(n) if !global.quiet => eprintln!("removed {n} pages from {}", dir.display()),
+            Ok(n) if !global.quiet => eprintln!(
+                "removed {} from {}",
+                summary::plural(n, "page", "pages"),
+                dir.display()
+            ),
             Ok(_) => {}
             Err(e) => {
                 eprintln!("error: {e}");
@@ -318,7 +322,11 @@ fn cache_clear(global: &Global) -> u8 {
     }
     if let Some(dir) = pipeline::answer_cache_dir().filter(|d| d.exists()) {
         match llm_client::ResponseCache::open(&dir).and_then(|c| c.clear()) {
-            Ok(n) if !global.quiet => eprintln!("removed {n} answers from {}", dir.display()),
+            Ok(n) if !global.quiet => eprintln!(
+                "removed {} from {}",
+                summary::plural(n, "answer", "answers"),
+                dir.display()
+            ),
             Ok(_) => {}
             Err(e) => {
                 eprintln!("error: {e}");

@@ -188,7 +188,10 @@ pub fn run(args: OcrArgs, global: &crate::report::Global) -> u8 {
     }
     let _ = out.flush();
     if failed > 0 {
-        eprintln!("{failed} of {} pages failed", items.len());
+        eprintln!(
+            "{failed} of {} failed",
+            crate::summary::plural(items.len(), "page", "pages")
+        );
         exit::PARTIAL
     } else {
         exit::OK

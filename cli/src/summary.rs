@@ -112,25 +112,27 @@ impl Summary {
             .mean_confidence
             .map_or_else(String::new, |c| format!(", mean OCR confidence {c:.0}"));
         let mut out = format!(
-            "{} pages read ({} words{confidence}; {} from the OCR cache) in {:.1} s\n",
-            self.pages, self.words, self.pages_from_cache, self.seconds.ocr
+            "{} read ({} words{confidence}; {} from the OCR cache) in {:.1} s\n",
+            plural(self.pages, "page", "pages"),
+            self.words,
+            self.pages_from_cache,
+            self.seconds.ocr
         );
         out += &self.languages_line();
         // Only when the run got as far as making cards.
         if self.seconds.cards > 0.0 || r.proposed > 0 {
             out += &format!(
-                "{}: {} cards made, left out: {}{}; {} requests, {} answers from the cache, \
-                 {:.1} s\n",
+                "{}: {} made, left out: {}{}; {}, {} from the cache, {:.1} s\n",
                 self.generator,
-                r.made,
+                plural(r.made, "card", "cards"),
                 self.drops(),
                 if r.flagged > 0 {
                     format!(" ({} kept unverified)", r.flagged)
                 } else {
                     String::new()
                 },
-                r.requests,
-                r.cached,
+                plural(r.requests, "request", "requests"),
+                plural(r.cached, "answer", "answers"),
                 self.seconds.cards
             );
         }
@@ -144,7 +146,7 @@ impl Summary {
         if let Some(output) = &self.output {
             let notes = self
                 .notes
-                .map_or_else(String::new, |n| format!("{n} notes, "));
+                .map_or_else(String::new, |n| format!("{}, ", plural(n, "note", "notes")));
             out += &format!(
                 "wrote {output} ({notes}deck {:?}) in {:.1} s\n",
                 self.deck.as_deref().unwrap_or_default(),
@@ -153,10 +155,15 @@ impl Summary {
         }
         if self.pages_failed > 0 {
             out += &format!(
-                "{} inputs failed; the cards of the others were kept\n",
-                self.pages_failed
+                "{} failed; the cards of the others were kept\n",
+                plural(self.pages_failed, "input", "inputs")
             );
         }
         out
     }
+}
+
+/// A count and the noun it counts, singular for one: `1 page`, `3 pages`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

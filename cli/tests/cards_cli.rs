@@ -146,7 +146,7 @@ fn model_cards_through_the_ollama_protocol_reach_anki() {
     model_run(dir.path(), "again.json")
         .success()
         .stderr(predicate::str::contains(
-            "0 requests, 1 answers from the cache",
+            "0 requests, 1 answer from the cache",
         ));
     assert_eq!(cards(dir.path(), "again.json"), v);
 
@@ -233,7 +233,7 @@ fn a_bad_file_costs_only_itself() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("broken.jpg"))
-        .stderr(predicate::str::contains("1 inputs failed"));
+        .stderr(predicate::str::contains("1 input failed"));
     let v = cards(dir.path(), "out.json");
     let fronts: Vec<&str> = v["cards"]
         .as_array()
