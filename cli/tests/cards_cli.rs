@@ -133,7 +133,7 @@ fn model_cards_through_the_ollama_protocol_reach_anki() {
     let dir = workdir();
     model_run(dir.path(), "model.json")
         .success()
-        .stderr(predicate::str::contains("1 requests"));
+        .stderr(predicate::str::contains("; 1 request, "));
     let v = cards(dir.path(), "model.json");
     let list = v["cards"].as_array().expect("cards");
     assert!(!list.is_empty());
