@@ -158,17 +158,18 @@ pub fn surround_is_darker(image: &GrayImage, inner: crate::geometry::BBox) -> bo
     if total_out * 100 < u64::from(w) * u64::from(h) * 3 {
         return false;
     }
-    let percentile = |hist: &[u64; 256], p: u64| {
-        let total: u64 = hist.iter().sum();
-        let mut acc = 0;
-        hist.iter()
-            .position(|&n| {
-                acc += n;
-                acc * 100 >= total * p
-            })
-            .unwrap_or(255) as i32
-    };
-    percentile(&outside, 50) + 40 <= percentile(&inside, 80)
+    i32::from(percentile(&outside, 50)) + 40 <= i32::from(percentile(&inside, 80))
+}
+
+/// The lowest gray level at or below which `p` percent of a histogram's pixels lie.
+pub(crate) fn percentile(hist: &[u64; 256], p: u64) -> u8 {
+    let total: u64 = hist.iter().sum();
+    let mut acc = 0;
+    let level = hist.iter().position(|&n| {
+        acc += n;
+        acc * 100 >= total * p
+    });
+    level.map_or(255, |l| l as u8)
 }
 
 /// Stretches the darkest 0.5% to black, keeping white white.

@@ -892,21 +892,12 @@ fn line_gap(image: &GrayImage) -> Option<u32> {
     if w == 0 || h < 6 {
         return None;
     }
-    let mut hist = [0u32; 256];
+    let mut hist = [0u64; 256];
     for p in image.pixels() {
         hist[usize::from(p.0[0])] += 1;
     }
-    let total = w * h;
-    let percentile = |q: u32| {
-        let mut seen = 0;
-        hist.iter()
-            .position(|&n| {
-                seen += n;
-                seen * 100 >= total * q
-            })
-            .unwrap_or(255) as u32
-    };
-    let (dark, light) = (percentile(5), percentile(95));
+    let dark = u32::from(illumination::percentile(&hist, 5));
+    let light = u32::from(illumination::percentile(&hist, 95));
     if light < dark + 40 {
         return None;
     }
