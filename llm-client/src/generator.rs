@@ -60,7 +60,7 @@ pub struct BatchProgress<'a> {
 
 /// The result for one document of a batch.
 #[derive(Debug)]
-pub struct BatchItem {
+pub(crate) struct BatchItem {
     /// The document's name.
     pub name: String,
     /// Its cards, or why none could be made.
@@ -79,7 +79,7 @@ pub struct BatchCards {
 
 impl BatchCards {
     /// Joins the items of a batch.
-    pub fn new(items: Vec<BatchItem>) -> BatchCards {
+    fn new(items: Vec<BatchItem>) -> BatchCards {
         let mut made = Vec::new();
         let mut documents = Vec::new();
         for item in items {

@@ -73,9 +73,7 @@ pub use choice::{
 };
 pub use doubt::{Doubt, doubts};
 pub use error::{LlmError, Result};
-pub use generator::{
-    BatchCards, BatchItem, BatchProgress, CardGenerator, Generation, generate_batch, merge,
-};
+pub use generator::{BatchCards, BatchProgress, CardGenerator, Generation, generate_batch, merge};
 pub use grounding::normalize as fold_for_quotes;
 pub use http::{RetryPolicy, redact_url};
 pub use model::{ModelGenerator, ModelSettings};
