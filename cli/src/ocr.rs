@@ -18,8 +18,8 @@ pub struct OcrFlags {
     #[arg(short, long, default_value = "auto", env = "OCR_TO_ANKI_LANG")]
     pub lang: String,
     /// Tesseract page segmentation mode: 3 automatic, 4 one column, 6 one block, 11 sparse text...
-    #[arg(long, default_value_t = 3, value_parser = parse_psm)]
-    psm: u8,
+    #[arg(long, default_value_t = Psm::AUTO)]
+    psm: Psm,
     /// Hand the image to Tesseract as it is: no rotation, deskew, crop, scaling or lighting fix.
     #[arg(long)]
     no_preprocess: bool,
@@ -94,13 +94,6 @@ pub struct OcrArgs {
     /// Print each page as JSON (one object per line): blocks, lines, words with boxes and confidence.
     #[arg(long)]
     json: bool,
-}
-
-fn parse_psm(s: &str) -> Result<u8, String> {
-    let n: u8 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
-    Psm::new(n)
-        .map(Psm::number)
-        .ok_or_else(|| format!("{n} is not a recognition mode; use 1 or 3 to 13"))
 }
 
 /// Runs `ocr`; returns the exit code.

@@ -154,7 +154,7 @@ fn main() {
         };
         let plain_opts = OcrOptions {
             lang: row.lang.clone(),
-            psm: Psm::AUTO.number(),
+            psm: Psm::AUTO,
             pipeline: Pipeline::none(),
             tessdata: None,
         };

@@ -11,8 +11,9 @@ use crate::geometry::BBox;
 use crate::guess::{Auto, LanguageGuess, MAX_BANDS, bands};
 use crate::page::ReadScore;
 
-/// How Tesseract splits the page into blocks and lines (its `--psm`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// How Tesseract splits the page into blocks and lines (its `--psm`); only recognition modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
 pub struct Psm(u8);
 
 impl Psm {
@@ -52,6 +53,38 @@ impl Psm {
 impl Default for Psm {
     fn default() -> Self {
         Psm::AUTO
+    }
+}
+
+impl TryFrom<u8> for Psm {
+    type Error = String;
+
+    fn try_from(n: u8) -> std::result::Result<Psm, String> {
+        Psm::new(n).ok_or_else(|| format!("{n} is not a recognition mode; use 1 or 3 to 13"))
+    }
+}
+
+impl From<Psm> for u8 {
+    fn from(psm: Psm) -> u8 {
+        psm.0
+    }
+}
+
+impl std::str::FromStr for Psm {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Psm, String> {
+        let n: u8 = s
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{s}' is not a number"))?;
+        Psm::try_from(n)
+    }
+}
+
+impl std::fmt::Display for Psm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
     }
 }
 
@@ -624,6 +657,13 @@ mod tests {
     fn psm_rejects_non_recognition_modes() {
         assert!(Psm::new(0).is_none() && Psm::new(2).is_none() && Psm::new(14).is_none());
         assert_eq!(Psm::new(6), Some(Psm::SINGLE_BLOCK));
+        assert_eq!("11".parse::<Psm>().map(u8::from), Ok(11));
+        assert!("2".parse::<Psm>().is_err() && "x".parse::<Psm>().is_err());
+        assert_eq!(
+            serde_json::to_string(&Psm::SINGLE_BLOCK).ok().as_deref(),
+            Some("6")
+        );
+        assert!(serde_json::from_str::<Psm>("0").is_err());
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub struct OcrOptions {
     /// Tesseract languages, such as `eng`, `fra` or `eng+deu`.
     pub lang: String,
     /// Page segmentation mode (Tesseract's `--psm`).
-    pub psm: u8,
+    pub psm: Psm,
     /// The preprocessing steps.
     pub pipeline: Pipeline,
     /// Where the traineddata files are; `None` for Tesseract's default.
@@ -28,7 +28,7 @@ impl Default for OcrOptions {
     fn default() -> Self {
         Self {
             lang: "eng".into(),
-            psm: Psm::AUTO.number(),
+            psm: Psm::AUTO,
             pipeline: Pipeline::photo(),
             tessdata: None,
         }
@@ -36,19 +36,13 @@ impl Default for OcrOptions {
 }
 
 impl OcrOptions {
-    /// The page segmentation mode, falling back to automatic for a number Tesseract cannot
-    /// recognise with.
-    pub fn psm(&self) -> Psm {
-        Psm::new(self.psm).unwrap_or_default()
-    }
-
     /// A fingerprint of the settings that change the result, for cache keys.
     pub fn fingerprint(&self) -> String {
         format!(
             "ocr-core {} lang={} psm={} pipeline={}",
             env!("CARGO_PKG_VERSION"),
             self.lang,
-            self.psm().number(),
+            self.psm,
             self.pipeline.fingerprint()
         )
     }
@@ -75,7 +69,7 @@ pub fn recognize_prepared(
     engine.start_page()?;
     let mut prepared = options.pipeline.run(loaded, Some(engine));
     prepared.report.language_guess = engine.choose_language(&prepared.image, source);
-    let words = engine.recognize(&prepared.image, options.psm(), source)?;
+    let words = engine.recognize(&prepared.image, options.psm, source)?;
     let (w, h) = (loaded.image.width(), loaded.image.height());
     let page = Page {
         source: Some(source.to_path_buf()),
