@@ -31,7 +31,7 @@ fn main() -> Result<(), anki_export::ExportError> {
     println!(
         "{}: deck {:?}, {} notes, {} cards, {} images",
         out.display(),
-        deck.name,
+        deck.name(),
         summary.notes,
         summary.cards,
         summary.media

@@ -1,69 +1,17 @@
 //! Writing a deck as an Anki package (`.apkg`) through genanki-rs.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::path::Path;
+use std::time::UNIX_EPOCH;
 
 use genanki_rs::{Field, Model, ModelType, Package, Template};
 
 use crate::error::{ExportError, Result};
 use crate::identity::stable_id;
 use crate::model::Deck;
-use crate::note::{self, Notes};
+use crate::note;
 use crate::notetype::{CSS, NoteType};
-
-/// How a deck is written.
-#[derive(Debug, Clone, Default)]
-pub struct ExportOptions {
-    /// Folder that relative source image paths start from (usually the cards file's folder).
-    pub media_base: Option<PathBuf>,
-    /// When the cards last changed (the cards file's modification time), stamped on every note.
-    /// Anki updates an existing note only from a newer one, so the same cards exported twice
-    /// update nothing, and edited cards (a later time) update their notes. `None` stamps a fixed
-    /// time: re-exports never update notes, only add new ones.
-    pub modified: Option<SystemTime>,
-}
-
-/// The note time used when none is given: 2020-01-01 00:00:00 UTC.
-pub const FIXED_TIME: f64 = 1_577_836_800.0;
-
-/// What an export wrote and what it left out.
-#[derive(Debug, Default)]
-pub struct ExportSummary {
-    /// Notes written.
-    pub notes: usize,
-    /// Cards those notes make in Anki.
-    pub cards: usize,
-    /// Media files written.
-    pub media: usize,
-    /// Cards left out because the same note came earlier in the deck.
-    pub duplicates: usize,
-    /// Notes not added because Anki already has them unchanged in the deck (AnkiConnect only).
-    pub already_in_anki: usize,
-    /// Notes Anki had that were changed in place to the edited cards (AnkiConnect only).
-    pub updated: usize,
-    /// Notes Anki already has in other decks, by deck name: left there, updated if edited
-    /// (AnkiConnect only; an .apkg import does the same).
-    pub in_other_decks: BTreeMap<String, usize>,
-    /// Cards left out or written without their image, each with its reason.
-    pub problems: Vec<ExportError>,
-}
-
-impl ExportSummary {
-    /// The summary of writing all these notes and their media.
-    pub(crate) fn of(notes: Notes) -> ExportSummary {
-        ExportSummary {
-            notes: notes.notes.len(),
-            cards: notes.notes.iter().map(|n| n.cards).sum(),
-            media: notes.media_count,
-            duplicates: notes.duplicates,
-            already_in_anki: 0,
-            updated: 0,
-            in_other_decks: BTreeMap::new(),
-            problems: notes.problems,
-        }
-    }
-}
+use crate::summary::{ExportOptions, ExportSummary, FIXED_TIME, nothing_to_write};
 
 fn model(t: &NoteType) -> Model {
     let fields = t.fields.iter().map(|f| Field::new(f)).collect();
@@ -85,7 +33,6 @@ fn model(t: &NoteType) -> Model {
 /// is replaced then, and kept if anything fails. Cards that cannot be exported are listed in the
 /// summary; if none can, nothing is written.
 pub fn write_apkg(deck: &Deck, path: &Path, options: &ExportOptions) -> Result<ExportSummary> {
-    crate::model::validate_deck_name(&deck.name)?;
     // Every temporary file (the media staged for genanki-rs, its database) goes beside the
     // file the package replaces, never in $TMPDIR, and is removed on every path out of here.
     let target = crate::atomic::target(path)?;
@@ -120,7 +67,7 @@ pub fn write_apkg(deck: &Deck, path: &Path, options: &ExportOptions) -> Result<E
             .iter()
             .map(|t| (t.name, model(t)))
             .collect();
-    let mut anki_deck = genanki_rs::Deck::new(stable_id("deck", &deck.name), &deck.name, "");
+    let mut anki_deck = genanki_rs::Deck::new(stable_id("deck", deck.name()), deck.name(), "");
     for n in &notes.notes {
         let model = models[n.note_type.name].clone();
         let fields: Vec<&str> = n.fields.iter().map(String::as_str).collect();
@@ -144,16 +91,4 @@ pub fn write_apkg(deck: &Deck, path: &Path, options: &ExportOptions) -> Result<E
     })?;
 
     Ok(ExportSummary::of(notes))
-}
-
-/// The error when no card of a deck can be written.
-pub(crate) fn nothing_to_write(deck: &Deck, notes: Notes) -> ExportError {
-    let detail = match notes.problems.first() {
-        Some(first) => format!(" ({} refused; first: {first})", notes.problems.len()),
-        None => String::new(),
-    };
-    ExportError::NoCards {
-        name: deck.name.clone(),
-        detail,
-    }
 }

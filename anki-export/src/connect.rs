@@ -22,11 +22,11 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::apkg::{ExportOptions, ExportSummary, nothing_to_write};
 use crate::error::{ExportError, Result};
 use crate::identity;
 use crate::model::Deck;
 use crate::note::{self, Note};
+use crate::summary::{ExportOptions, ExportSummary, nothing_to_write};
 
 /// The address AnkiConnect listens on by default.
 pub const DEFAULT_URL: &str = "http://127.0.0.1:8765";
@@ -229,7 +229,6 @@ impl AnkiConnect {
         options: &ExportOptions,
         batch: usize,
     ) -> Result<ExportSummary> {
-        crate::model::validate_deck_name(&deck.name)?;
         let batch = batch.max(1);
         let mut notes = note::prepare(deck, options.media_base.as_deref(), true);
         if notes.notes.is_empty() {
@@ -257,10 +256,10 @@ impl AnkiConnect {
             }
         };
         let decks: Vec<String> = self.call("deckNames", json!({})).await?;
-        if decks.contains(&deck.name) {
+        if decks.iter().any(|d| d == deck.name()) {
             let query = format!(
                 "\"deck:{}\" tag:{}*",
-                search_escape(&deck.name),
+                search_escape(deck.name()),
                 identity::ID_TAG_PREFIX
             );
             let infos: Vec<NoteInfo> = self.call("notesInfo", json!({ "query": query })).await?;
@@ -296,12 +295,12 @@ impl AnkiConnect {
             }
         }
         let mut adopted = claimed;
-        if !decks.contains(&deck.name) {
+        if !decks.iter().any(|d| d == deck.name()) {
             // A deck Anki does not have holds none of these notes.
             plans.extend(fresh.drain(..).map(|n| (n.index, Plan::Add(n))));
         }
         for chunk in fresh.chunks(batch) {
-            let payload: Vec<Value> = chunk.iter().map(|n| note_json(&deck.name, n)).collect();
+            let payload: Vec<Value> = chunk.iter().map(|n| note_json(deck.name(), n)).collect();
             let can: Vec<CanAdd> = self
                 .call("canAddNotesWithErrorDetail", json!({ "notes": payload }))
                 .await?;
@@ -315,7 +314,7 @@ impl AnkiConnect {
                 if c.can_add || error.contains("was not found") {
                     plans.push((n.index, Plan::Add(n)));
                 } else if c.error.as_deref().is_some_and(|e| e.contains("duplicate")) {
-                    queries.push(json!({ "query": first_field_query(&deck.name, n) }));
+                    queries.push(json!({ "query": first_field_query(deck.name(), n) }));
                     waiting.push(*n);
                 } else {
                     problems.push(ExportError::InvalidCard {
@@ -352,7 +351,7 @@ impl AnkiConnect {
                         reason: format!(
                             "deck \"{}\" already has another note with the same {} (Anki keeps one per deck); \
                              change one of the two",
-                            deck.name, n.note_type.fields[0]
+                            deck.name(), n.note_type.fields[0]
                         ),
                     }),
                 }
@@ -374,7 +373,8 @@ impl AnkiConnect {
                             index: n.index,
                             reason: format!(
                                 "same {} as card {first}: a duplicate in deck \"{}\", not added",
-                                n.note_type.fields[0], deck.name
+                                n.note_type.fields[0],
+                                deck.name()
                             ),
                         }),
                         None => {
@@ -396,7 +396,7 @@ impl AnkiConnect {
                 _ => None,
             })
             .collect();
-        let elsewhere = self.decks_elsewhere(&deck.name, &found_ids).await?;
+        let elsewhere = self.decks_elsewhere(deck.name(), &found_ids).await?;
         let unchanged = unchanged.saturating_sub(
             plans
                 .iter()
@@ -628,10 +628,7 @@ impl AnkiConnect {
                 c
             })
             .collect();
-        let part = Deck {
-            name: deck.name.clone(),
-            cards,
-        };
+        let part = Deck::new(deck.name(), cards)?;
         let dir = tempfile::tempdir().map_err(|e| ExportError::io(std::env::temp_dir(), e))?;
         let path = dir.path().join("notes.apkg");
         crate::apkg::write_apkg(&part, &path, options)?;

@@ -9,15 +9,14 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::apkg::{ExportSummary, nothing_to_write};
 use crate::error::{ExportError, Result};
 use crate::model::Deck;
 use crate::note;
+use crate::summary::{ExportSummary, nothing_to_write};
 
 /// Writes `deck` to `path` as Anki-importable TSV, replacing an existing file only once the new
 /// one is complete.
 pub fn write_csv(deck: &Deck, path: &Path) -> Result<ExportSummary> {
-    crate::model::validate_deck_name(&deck.name)?;
     let notes = note::prepare(deck, None, false);
     if notes.notes.is_empty() {
         return Err(nothing_to_write(deck, notes));
@@ -38,7 +37,7 @@ pub fn write_csv(deck: &Deck, path: &Path) -> Result<ExportSummary> {
                 let tags = n.tags.join(" ");
                 rows.write_record([
                     n.note_type.stock,
-                    deck.name.as_str(),
+                    deck.name(),
                     n.guid.as_str(),
                     n.fields[0].as_str(),
                     n.fields[1].as_str(),

@@ -21,8 +21,10 @@
 //! # Ok::<(), anki_export::ExportError>(())
 //! ```
 
+#[cfg(feature = "apkg")]
 mod apkg;
 mod atomic;
+#[cfg(feature = "anki-connect")]
 mod connect;
 mod csv;
 mod error;
@@ -32,16 +34,22 @@ mod media;
 mod model;
 mod note;
 mod notetype;
+mod summary;
 
-pub use apkg::{ExportOptions, ExportSummary, write_apkg};
+#[cfg(feature = "apkg")]
+pub use apkg::write_apkg;
+#[cfg(feature = "anki-connect")]
 pub use connect::{AnkiConnect, DEFAULT_URL as ANKI_CONNECT_URL};
 pub use csv::write_csv;
 pub use error::{ExportError, Result};
 pub use html::field as field_html;
 pub use identity::{card_id, id_tag, page_digest, valid_id};
-pub use media::{Media, load as load_media};
+pub use media::Media;
+#[cfg(feature = "media")]
+pub use media::load as load_media;
 pub use model::{
     Card, CardKind, Deck, FORMAT_VERSION, MAX_CARD_BYTES, MAX_CLOZE_NUMBER, Source,
     validate_deck_name,
 };
 pub use notetype::{NoteType, Template};
+pub use summary::{ExportOptions, ExportSummary};

@@ -5,12 +5,17 @@
 //! byte cap, decoded only within the pixel limits. A source may name one page of a multi-page
 //! TIFF as `scan.tif#3`; that page becomes the media (as PNG) or gives the crop.
 
+#[cfg(feature = "media")]
 use std::io::Cursor;
+#[cfg(feature = "media")]
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "media")]
 use image::{DynamicImage, ImageFormat};
+#[cfg(feature = "media")]
 use page_image::{Limits, PageRef};
 
+#[cfg(feature = "media")]
 use crate::model::Source;
 
 /// A media file ready to go into a package or to AnkiConnect.
@@ -23,6 +28,7 @@ pub struct Media {
 }
 
 /// The image file a source points to, relative paths taken from `base`.
+#[cfg(feature = "media")]
 pub fn resolve(source: &Source, base: Option<&Path>) -> PathBuf {
     match base {
         Some(b) if source.image.is_relative() => b.join(&source.image),
@@ -31,6 +37,7 @@ pub fn resolve(source: &Source, base: Option<&Path>) -> PathBuf {
 }
 
 /// Reads a source image (and crops its region); the error is a human-readable cause.
+#[cfg(feature = "media")]
 pub fn load(source: &Source, base: Option<&Path>) -> Result<Media, String> {
     Library::new(base).load(source)
 }
@@ -38,6 +45,7 @@ pub fn load(source: &Source, base: Option<&Path>) -> Result<Media, String> {
 /// Loads source images for a run of cards. The last page read (and decoded, once a region needs
 /// it) is kept, so cards from the same page, which come together, read and decode it once; only
 /// one page is held, so memory stays bounded however many pages a deck has.
+#[cfg(feature = "media")]
 #[derive(Debug)]
 pub struct Library<'a> {
     base: Option<&'a Path>,
@@ -45,6 +53,7 @@ pub struct Library<'a> {
 }
 
 /// One page: the bytes of its file, which page of the file it is, and its pixels once decoded.
+#[cfg(feature = "media")]
 #[derive(Debug)]
 struct Page {
     bytes: Vec<u8>,
@@ -54,6 +63,7 @@ struct Page {
     decoded: Option<Result<DynamicImage, String>>,
 }
 
+#[cfg(feature = "media")]
 impl Page {
     fn read(path: &Path) -> Result<Page, String> {
         let page = PageRef::parse(path);
@@ -86,6 +96,7 @@ impl Page {
     }
 }
 
+#[cfg(feature = "media")]
 impl<'a> Library<'a> {
     /// A library reading relative source paths from `base`.
     pub fn new(base: Option<&'a Path>) -> Library<'a> {
@@ -166,6 +177,7 @@ impl<'a> Library<'a> {
     }
 }
 
+#[cfg(feature = "media")]
 fn encode_png(img: &DynamicImage) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
@@ -174,6 +186,7 @@ fn encode_png(img: &DynamicImage) -> Result<Vec<u8>, String> {
 }
 
 /// The file stem reduced to letters, digits, `-` and `_`, at most 40 characters.
+#[cfg(feature = "media")]
 fn clean_stem(path: &Path) -> String {
     let stem = path
         .file_stem()
@@ -197,6 +210,7 @@ fn clean_stem(path: &Path) -> String {
     }
 }
 
+#[cfg(feature = "media")]
 fn short_hash(parts: &[&[u8]]) -> String {
     let mut h = blake3::Hasher::new();
     for p in parts {
@@ -206,6 +220,7 @@ fn short_hash(parts: &[&[u8]]) -> String {
     h.finalize().to_hex()[..16].to_owned()
 }
 
+#[cfg(feature = "media")]
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -273,11 +273,12 @@ fn preview(text: &str) -> String {
     }
 }
 
-/// A named deck of cards: what a cards.json file holds.
+/// A named deck of cards: what a cards.json file holds. Its name is always one Anki takes;
+/// each card is checked when the deck is exported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deck {
-    /// The deck name, with `::` between levels (`Biology::Cells`).
-    pub name: String,
+    /// The deck name, with `::` between levels (`Biology::Cells`), checked on the way in.
+    name: String,
     /// Its cards, in order.
     pub cards: Vec<Card>,
 }
@@ -295,6 +296,16 @@ impl Deck {
         let name = name.into();
         validate_deck_name(&name)?;
         Ok(Deck { name, cards })
+    }
+
+    /// The deck name, with `::` between levels.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The same cards under another name, checked like [`Deck::new`]'s.
+    pub fn renamed(self, name: impl Into<String>) -> Result<Deck> {
+        Deck::new(name, self.cards)
     }
 
     /// Reads a cards.json file.
@@ -330,11 +341,7 @@ impl Deck {
             }
         }
         let file: CardsFile = serde_json::from_str(text).map_err(json_error)?;
-        validate_deck_name(&file.deck)?;
-        Ok(Deck {
-            name: file.deck,
-            cards: file.cards,
-        })
+        Deck::new(file.deck, file.cards)
     }
 
     /// The cards.json text for this deck.
@@ -358,7 +365,6 @@ impl Deck {
 
     /// Checks every card; the first bad one is the error.
     pub fn validate(&self) -> Result<()> {
-        validate_deck_name(&self.name)?;
         self.cards
             .iter()
             .enumerate()
@@ -405,7 +411,7 @@ mod tests {
     #[test]
     fn reads_the_documented_example() {
         let deck = Deck::from_json(EXAMPLE, Path::new("cards.json")).expect("valid");
-        assert_eq!(deck.name, "Biology::Cells");
+        assert_eq!(deck.name(), "Biology::Cells");
         assert_eq!(deck.cards.len(), 4);
         assert_eq!(deck.cards[0].tags, ["bio"]);
         assert_eq!(deck.cards[1].kind.name(), "reversed");

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{ExportError, Result};
 use crate::html;
-use crate::media::{self, Library, Media};
+use crate::media::Media;
+#[cfg(feature = "media")]
+use crate::media::{self, Library};
 use crate::model::{CardKind, Deck, MAX_CARD_BYTES, Source};
 use crate::notetype::NoteType;
 
@@ -66,6 +68,7 @@ pub fn prepare(deck: &Deck, base: Option<&Path>, with_media: bool) -> Notes {
 /// Where [`prepare_streaming`] hands each source image.
 pub type Store<'a> = dyn FnMut(Media) -> Result<()> + 'a;
 
+#[cfg(feature = "apkg")]
 /// Prepares every card of `deck` like [`prepare`], handing each source image to `store` as
 /// soon as it is made instead of keeping it, so memory does not grow with the number of images.
 /// The first error of `store` (a full disk, say) ends the preparation and is the error.
@@ -110,6 +113,8 @@ fn source_html(source: Option<&Source>, image: Option<&str>) -> String {
     out
 }
 
+// Without the `media` feature, `base` and the image slots are never filled.
+#[cfg_attr(not(feature = "media"), allow(unused_mut, unused_variables))]
 fn prepare_impl(
     deck: &Deck,
     base: Option<&Path>,
@@ -117,6 +122,7 @@ fn prepare_impl(
 ) -> Result<Notes> {
     let mut out = Notes::default();
     let mut seen = HashSet::new();
+    #[cfg(feature = "media")]
     let mut library = Library::new(base);
     let mut media_names = HashSet::new();
     // Many cards show the same page or region: each is loaded once, to its media name or the
@@ -146,6 +152,9 @@ fn prepare_impl(
         // The image is loaded here but stored only once the note is known to fit.
         let mut fresh: Option<Media> = None;
         let mut image: Option<(Region, Result<String, String>)> = None;
+        // Without the `media` feature no image is read: sources are named, as with `with_media`
+        // false.
+        #[cfg(feature = "media")]
         if let (Some(source), true) = (&card.source, store.is_some()) {
             let key = (media::resolve(source, base), source.region);
             let found = match loaded.get(&key) {

@@ -156,7 +156,7 @@ fn tally(s: &ExportSummary) -> (usize, usize, usize, usize) {
 async fn push(a: &AnkiConnect, deck: &Deck, dir: &Path) -> ExportSummary {
     a.push(deck, &options(dir), 50)
         .await
-        .unwrap_or_else(|e| panic!("push of {}: {e}", deck.name))
+        .unwrap_or_else(|e| panic!("push of {}: {e}", deck.name()))
 }
 
 #[tokio::test]

@@ -181,14 +181,14 @@ fn describe(s: &ExportSummary, target: Target, output: &Path, deck: &Deck) -> St
             "Added {} ({}) to deck \"{}\" in Anki",
             plural(s.notes, "note", "notes"),
             plural(s.cards, "card", "cards"),
-            deck.name
+            deck.name()
         ),
         _ => format!(
             "Wrote {}: {} ({}), deck \"{}\"",
             output.display(),
             plural(s.notes, "note", "notes"),
             plural(s.cards, "card", "cards"),
-            deck.name
+            deck.name()
         ),
     };
     if s.media > 0 {

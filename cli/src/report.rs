@@ -104,7 +104,7 @@ pub fn finish(
                     code = exit::PARTIAL;
                 }
                 summary.output = Some(output.display().to_string());
-                summary.deck = Some(deck.name.clone());
+                summary.deck = Some(deck.name().to_owned());
             }
             Err(e) => {
                 eprintln!("error: {e}");

@@ -6,13 +6,21 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::backend::{ApiKey, ChatBackend, Ollama, OpenAiCompatible, ollama_base_url};
+use crate::backend::ApiKey;
+#[cfg(any(feature = "ollama", feature = "openai"))]
+use crate::backend::ChatBackend;
+#[cfg(feature = "openai")]
+use crate::backend::OpenAiCompatible;
+#[cfg(feature = "ollama")]
+use crate::backend::{Ollama, ollama_base_url};
 use crate::builtin::Builtin;
 use crate::cache::ResponseCache;
-use crate::error::Result;
+use crate::error::{LlmError, Result};
 use crate::generator::CardGenerator;
 use crate::http::RetryPolicy;
-use crate::model::{ModelGenerator, ModelSettings};
+#[cfg(any(feature = "ollama", feature = "openai"))]
+use crate::model::ModelGenerator;
+use crate::model::ModelSettings;
 use crate::prompt::Prompts;
 
 /// The model Ollama is asked for when none is named.
@@ -102,30 +110,39 @@ pub struct GeneratorChoice {
 impl GeneratorChoice {
     /// Builds the generator; fails on an address that cannot be used.
     pub fn build(self) -> Result<Box<dyn CardGenerator>> {
-        let model = given(&self.model).map(str::to_owned);
         Ok(match self.kind {
             BackendKind::Builtin => Box::new(Builtin),
+            #[cfg(feature = "ollama")]
             BackendKind::Ollama => {
                 let url = ollama_base_url(given(&self.base_url));
-                let model = model.as_deref().unwrap_or(DEFAULT_OLLAMA_MODEL);
+                let model = given(&self.model).unwrap_or(DEFAULT_OLLAMA_MODEL);
                 let backend = Ollama::new(&url, model, self.policy)?;
                 wrap(backend, self.settings, self.prompts, self.cache)
             }
+            #[cfg(feature = "openai")]
             BackendKind::OpenAi => {
                 let url = given(&self.base_url).unwrap_or(DEFAULT_OPENAI_URL);
-                let model = model.as_deref().unwrap_or(DEFAULT_OPENAI_MODEL);
+                let model = given(&self.model).unwrap_or(DEFAULT_OPENAI_MODEL);
                 let backend = OpenAiCompatible::new(url, model, self.api_key, self.policy)?;
                 wrap(backend, self.settings, self.prompts, self.cache)
+            }
+            #[allow(unreachable_patterns)]
+            kind => {
+                return Err(LlmError::Config(format!(
+                    "this build of llm-client has no {kind} backend (its cargo feature `{kind}` is off)"
+                )));
             }
         })
     }
 }
 
 /// The value, trimmed, unless it is missing or blank.
+#[cfg(any(feature = "ollama", feature = "openai"))]
 fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+#[cfg(any(feature = "ollama", feature = "openai"))]
 fn wrap<B: ChatBackend + 'static>(
     backend: B,
     settings: ModelSettings,
@@ -139,7 +156,7 @@ fn wrap<B: ChatBackend + 'static>(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "openai"))]
 mod tests {
     use super::*;
 

@@ -57,14 +57,20 @@ mod error;
 mod generator;
 mod grounding;
 mod http;
+#[cfg(any(feature = "ollama", feature = "openai"))]
+mod json_client;
 mod model;
 mod prompt;
 mod request;
 mod validate;
 
+#[cfg(feature = "ollama")]
+pub use backend::Ollama;
+#[cfg(feature = "openai")]
+pub use backend::OpenAiCompatible;
 pub use backend::{
     ApiKey, BackendIdentity, ChatBackend, ChatReply, ChatRequest, DEFAULT_API_KEY_ENV,
-    DEFAULT_OLLAMA_URL, Ollama, OpenAiCompatible, ollama_base_url,
+    DEFAULT_OLLAMA_URL, ollama_base_url,
 };
 pub use builtin::{Builtin, cards_of, extract};
 pub use cache::ResponseCache;

@@ -1,10 +1,16 @@
 //! The model servers cards can be asked of, behind one small chat interface.
 
+mod address;
+#[cfg(feature = "ollama")]
 mod ollama;
+#[cfg(feature = "openai")]
 mod openai;
 
-pub use ollama::{DEFAULT_OLLAMA_URL, Ollama, ollama_base_url};
-pub use openai::{ApiKey, DEFAULT_API_KEY_ENV, OpenAiCompatible};
+pub use address::{ApiKey, DEFAULT_API_KEY_ENV, DEFAULT_OLLAMA_URL, ollama_base_url};
+#[cfg(feature = "ollama")]
+pub use ollama::Ollama;
+#[cfg(feature = "openai")]
+pub use openai::OpenAiCompatible;
 
 use async_trait::async_trait;
 use serde_json::Value;

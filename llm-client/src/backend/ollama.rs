@@ -5,50 +5,11 @@ use serde_json::{Value, json};
 
 use super::{BackendIdentity, ChatBackend, ChatReply, ChatRequest};
 use crate::error::{LlmError, Result};
-use crate::http::{JsonClient, RetryPolicy, redact_url};
-
-/// Where Ollama listens unless told otherwise.
-pub const DEFAULT_OLLAMA_URL: &str = "http://localhost:11434";
+use crate::http::{RetryPolicy, redact_url};
+use crate::json_client::JsonClient;
 
 const HINT: &str = "Start Ollama with `ollama serve` (and `ollama pull MODEL`), point --base-url or \
                     OLLAMA_HOST at it, or run without a model with `--backend builtin`.";
-
-/// The Ollama address: the one configured, else `OLLAMA_HOST`, else the default. Like Ollama's own
-/// clients, it takes `host`, `host:port` or a full URL, and reads `0.0.0.0` as this machine.
-pub fn ollama_base_url(configured: Option<&str>) -> String {
-    let env = std::env::var("OLLAMA_HOST").ok();
-    let raw = configured
-        .or(env.as_deref())
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .unwrap_or(DEFAULT_OLLAMA_URL);
-    let (scheme, rest) = match raw.split_once("://") {
-        Some((s, r)) => (s.to_owned(), r),
-        None => ("http".to_owned(), raw),
-    };
-    let (host_port, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let host_port = if host_port.is_empty() {
-        "localhost:11434".to_owned()
-    } else if host_port.starts_with('[') {
-        if host_port.contains("]:") {
-            host_port.to_owned()
-        } else {
-            format!("{host_port}:11434")
-        }
-    } else if host_port.contains(':') {
-        host_port.to_owned()
-    } else {
-        let port = if scheme == "https" { 443 } else { 11434 };
-        format!("{host_port}:{port}")
-    };
-    let host_port = host_port.replacen("0.0.0.0", "127.0.0.1", 1);
-    let path = path.trim_end_matches('/');
-    if path.is_empty() {
-        format!("{scheme}://{host_port}")
-    } else {
-        format!("{scheme}://{host_port}/{path}")
-    }
-}
 
 /// The error for an address whose host name does not resolve (as the images' default
 /// `http://ollama:11434` outside docker compose), naming both ways out; `None` if it resolves.
@@ -80,7 +41,7 @@ pub struct Ollama {
 }
 
 impl Ollama {
-    /// A backend for `model` at `base_url` (see [`ollama_base_url`]).
+    /// A backend for `model` at `base_url` (see [`crate::ollama_base_url`]).
     pub fn new(base_url: &str, model: &str, policy: RetryPolicy) -> Result<Ollama> {
         if model.trim().is_empty() {
             return Err(LlmError::Config("no model name given for Ollama".into()));
@@ -159,29 +120,5 @@ impl ChatBackend for Ollama {
             content: content.to_owned(),
             truncated,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_are_completed_like_ollama_does() {
-        let cases = [
-            ("localhost", "http://localhost:11434"),
-            ("0.0.0.0", "http://127.0.0.1:11434"),
-            ("0.0.0.0:8080", "http://127.0.0.1:8080"),
-            ("http://gpu-box:11434/", "http://gpu-box:11434"),
-            (
-                "https://ollama.example.com",
-                "https://ollama.example.com:443",
-            ),
-            ("[::1]", "http://[::1]:11434"),
-            ("http://proxy:80/ollama", "http://proxy:80/ollama"),
-        ];
-        for (given, want) in cases {
-            assert_eq!(ollama_base_url(Some(given)), want, "{given}");
-        }
     }
 }

@@ -1,51 +1,22 @@
 //! The OpenAI chat completions API, as served by OpenAI, llama.cpp's server, vLLM, LM Studio and
 //! others: `POST {base}/v1/chat/completions` with `response_format: json_schema`.
 
-use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
+use super::ApiKey;
 use super::{BackendIdentity, ChatBackend, ChatReply, ChatRequest};
 use crate::answer;
 use crate::error::{LlmError, Result};
-use crate::http::{JsonClient, RetryPolicy, redact_url};
-
-/// The environment variable the API key is read from unless another is named.
-pub const DEFAULT_API_KEY_ENV: &str = "OPENAI_API_KEY";
+use crate::http::{RetryPolicy, redact_url};
+use crate::json_client::JsonClient;
 
 const HINT: &str = "Check --base-url (llama.cpp's server listens on http://localhost:8080, \
                     LM Studio on http://localhost:1234, vLLM on http://localhost:8000), or run \
                     without a model with `--backend builtin`.";
-
-/// An API key: sent as a bearer token, never shown.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Wraps a key; empty strings are no key.
-    pub fn new(key: impl Into<String>) -> Option<ApiKey> {
-        let key = key.into().trim().to_owned();
-        (!key.is_empty()).then_some(ApiKey(key))
-    }
-
-    /// The key from an environment variable, if it is set and not empty.
-    pub fn from_env(var: &str) -> Option<ApiKey> {
-        std::env::var(var).ok().and_then(ApiKey::new)
-    }
-
-    fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(***)")
-    }
-}
 
 /// A model behind an OpenAI-compatible chat completions endpoint.
 #[derive(Debug, Clone)]
@@ -213,12 +184,5 @@ mod tests {
         );
         assert!(OpenAiCompatible::new("localhost:8080", "m", None, p.clone()).is_err());
         assert!(OpenAiCompatible::new("http://x", " ", None, p).is_err());
-    }
-
-    #[test]
-    fn keys_never_show() {
-        let key = ApiKey::new("sk-very-secret").expect("key");
-        assert_eq!(format!("{key:?}"), "ApiKey(***)");
-        assert!(ApiKey::new("  ").is_none());
     }
 }
