@@ -51,18 +51,7 @@ async fn clear_earlier_runs(a: &AnkiConnect) {
 }
 
 fn env_url(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ if std::env::var("OCR_TO_ANKI_REQUIRE_ALL").as_deref() == Ok("1") => {
-            panic!(
-                "{var} is not set, and OCR_TO_ANKI_REQUIRE_ALL=1: start Anki with scripts/test.sh"
-            )
-        }
-        _ => {
-            eprintln!("skipped: needs {var} (run scripts/test.sh)");
-            None
-        }
-    }
+    test_support::needs(var, "a real Anki desktop with AnkiConnect")
 }
 
 fn anki() -> Option<AnkiConnect> {

@@ -49,6 +49,7 @@ fn options(dir: &Path) -> ExportOptions {
 
 #[test]
 fn example_deck_imports_note_by_note_and_only_once() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     let deck = example_deck(dir.path());
     let apkg = dir.path().join("cells.apkg");
@@ -121,6 +122,7 @@ fn example_deck_imports_note_by_note_and_only_once() {
 
 #[test]
 fn a_second_export_of_the_same_cards_changes_nothing_and_edits_update() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     let deck = example_deck(dir.path());
     let (a, b, c) = (
@@ -163,6 +165,7 @@ fn a_second_export_of_the_same_cards_changes_nothing_and_edits_update() {
 
 #[test]
 fn unicode_markup_maths_and_big_fields_arrive_as_written() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     let big = "mot ".repeat(50_000);
     let deck = Deck::new(
@@ -234,6 +237,7 @@ fn unicode_markup_maths_and_big_fields_arrive_as_written() {
 
 #[test]
 fn same_file_names_in_two_folders_stay_two_images() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     for (sub, shade) in [("week1", 0), ("week2", 200)] {
         std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
@@ -268,6 +272,7 @@ fn same_file_names_in_two_folders_stay_two_images() {
 
 #[test]
 fn ten_thousand_cards_import_whole() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     let cards = (0..10_000)
         .map(|i| match i % 3 {
@@ -289,6 +294,7 @@ fn ten_thousand_cards_import_whole() {
 
 #[test]
 fn a_failed_export_keeps_the_previous_deck() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     let apkg = dir.path().join("keep.apkg");
     let deck = Deck::new("Keep", vec![Card::basic("q", "a")]).expect("deck");
@@ -311,6 +317,7 @@ fn a_failed_export_keeps_the_previous_deck() {
 
 #[test]
 fn csv_goes_through_ankis_text_importer_once() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     let deck = Deck::new(
         "Français::Vocabulaire",

@@ -33,6 +33,7 @@ fn refused(problems: &[ExportError]) -> Vec<usize> {
 
 #[test]
 fn long_fields_are_written_or_refused_by_name_and_never_panic() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     let long_back = "x".repeat(1000 * 1024);
     let near_limit = format!("{}\n{}", "word ".repeat(100_000), "<b>".repeat(50_000));
@@ -97,6 +98,7 @@ fn long_fields_are_written_or_refused_by_name_and_never_panic() {
 
 #[test]
 fn cloze_numbers_past_anki_s_limit_are_refused_by_name() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     let deck = Deck::new(
         "Hostile::Cloze",
@@ -161,6 +163,7 @@ fn sha256(bytes: &[u8]) -> String {
 
 #[test]
 fn a_page_of_a_multi_page_tiff_gives_its_own_crop() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     three_page_tiff(&dir.path().join("scan.tif"));
     let deck = Deck::new(
@@ -233,6 +236,7 @@ fn bomb_png(side: u32) -> Vec<u8> {
 
 #[test]
 fn devices_and_bombs_as_sources_fail_fast_by_name() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("bomb.png"), bomb_png(100_000)).expect("bomb");
     std::fs::write(dir.path().join("wide.png"), bomb_png(40_000)).expect("wide");
@@ -276,6 +280,7 @@ fn devices_and_bombs_as_sources_fail_fast_by_name() {
 #[cfg(unix)]
 #[test]
 fn an_output_that_is_a_link_keeps_the_link_and_updates_its_target() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     let decks = dir.path().join("decks");
     std::fs::create_dir(&decks).expect("mkdir");

@@ -47,6 +47,7 @@ fn cards(dir: &Path, file: &str) -> Value {
 
 #[test]
 fn builtin_cards_from_the_sample_page_reach_anki() {
+    test_support::require!(anki);
     let dir = workdir();
     cli(dir.path())
         .args(["cards", "page.png", "--lang", "fra", "--backend", "builtin"])
@@ -130,6 +131,9 @@ fn model_run(dir: &Path, out: &str) -> assert_cmd::assert::Assert {
 
 #[test]
 fn model_cards_through_the_ollama_protocol_reach_anki() {
+    test_support::require!(anki);
+    test_support::require!("OCR_TO_ANKI_TEST_OLLAMA_MODEL", "a real model server");
+    test_support::require!("OCR_TO_ANKI_TEST_OLLAMA_URL", "a real model server");
     let dir = workdir();
     model_run(dir.path(), "model.json")
         .success()
@@ -193,6 +197,7 @@ fn no_model_server_is_one_clear_error_and_the_old_file_stays() {
 
 #[test]
 fn a_model_the_server_lacks_is_named_before_any_page_is_read() {
+    test_support::require!("OCR_TO_ANKI_TEST_OLLAMA_URL", "a real model server");
     let dir = workdir();
     let out = cli(dir.path())
         .args(["cards", "page.png", "--lang", "fra"])

@@ -80,6 +80,7 @@ fn scanned(dir: &Path, k: usize) -> std::path::PathBuf {
 
 #[test]
 fn pdf_and_tiff_pages_become_cards_whose_source_names_their_page() {
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path().join("docs");
     std::fs::create_dir(&d).expect("folder");

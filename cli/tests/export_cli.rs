@@ -17,6 +17,7 @@ fn cli() -> Command {
 
 #[test]
 fn sample_cards_become_a_deck_anki_imports_once() {
+    test_support::require!(anki);
     let dir = sample_dir();
     cli()
         .current_dir(dir.path())
@@ -45,6 +46,7 @@ fn sample_cards_become_a_deck_anki_imports_once() {
 
 #[test]
 fn csv_export_names_its_file_after_the_cards() {
+    test_support::require!(anki);
     let dir = sample_dir();
     cli()
         .current_dir(dir.path())

@@ -30,6 +30,7 @@ fn names(dir: &Path) -> Vec<String> {
 
 #[test]
 fn a_missing_tmpdir_does_not_stop_an_export() {
+    test_support::require!(anki);
     let dir = sample_dir();
     let out = cli()
         .current_dir(dir.path())

@@ -102,6 +102,7 @@ fn summary(out: &std::process::Output) -> Value {
 
 #[test]
 fn a_photo_becomes_a_deck_anki_imports_once() {
+    test_support::require!(anki);
     let dir = workdir(&["vocabulaire-photo.jpg"]);
     let out = cli(dir.path())
         .args([
@@ -142,6 +143,7 @@ fn a_photo_becomes_a_deck_anki_imports_once() {
 
 #[test]
 fn a_mixed_folder_loses_only_its_bad_files() {
+    test_support::require!(anki);
     let dir = workdir(&["vocabulaire.png"]);
     let inp = dir.path().join("in");
     std::fs::write(inp.join("page3.jpg"), b"\xff\xd8\xff\xe0 truncated").expect("write");
@@ -240,6 +242,7 @@ fn leftovers(dir: &Path) -> Vec<String> {
 
 #[test]
 fn a_killed_run_resumes_without_reading_pages_again() {
+    test_support::require!(anki);
     let dir = workdir(&SAMPLES);
     let (mut child, cached) = start_and_wait_for_a_page(dir.path());
     child.kill().expect("kill");
@@ -295,6 +298,7 @@ fn ctrl_c_stops_cleanly_and_writes_nothing() {
 
 #[test]
 fn flags_beat_environment_beat_config_file() {
+    test_support::require!(anki);
     let dir = workdir(&[]);
     std::fs::write(dir.path().join("in/words.txt"), "rot = red\nblau = blue\n").expect("write");
     let config = dir.path().join("config/ocr-to-anki");
@@ -386,6 +390,7 @@ fn config_init_writes_a_file_config_show_reads() {
 
 #[test]
 fn paths_can_come_on_stdin() {
+    test_support::require!(anki);
     let dir = workdir(&["vocabulaire.png"]);
     std::fs::write(dir.path().join("in/words.txt"), "rot = red\nblau = blue\n").expect("write");
     let out = cli(dir.path())
@@ -443,6 +448,7 @@ fn usage_errors_and_generated_docs() {
 
 #[test]
 fn with_no_language_set_each_page_is_read_in_its_own() {
+    test_support::require!(anki);
     let dir = workdir(&["vocabulaire.png"]);
     let out = cli(dir.path())
         .args(["in", "--backend", "builtin", "-o", "deck.apkg", "--json"])

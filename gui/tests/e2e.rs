@@ -282,23 +282,38 @@ impl App {
     }
 }
 
-/// Saves a PNG of the whole display under target/.
+/// Saves a PNG of the whole display under target/, once the display has settled (two captures
+/// in a row alike), so that the last frame is drawn.
 fn screenshot(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gui-screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     let path = dir.join(format!("{name}.png"));
-    // Let the last frame be drawn.
-    std::thread::sleep(Duration::from_millis(700));
-    let status = Command::new("import")
-        .args(["-display", &display(), "-window", "root"])
-        .arg(&path)
-        .status()
-        .expect("ImageMagick's import runs");
-    assert!(status.success());
-    let shot = image::open(&path).expect("a PNG");
+    let capture = || {
+        let status = Command::new("import")
+            .args(["-display", &display(), "-window", "root"])
+            .arg(&path)
+            .status()
+            .expect("ImageMagick's import runs");
+        assert!(status.success());
+        image::open(&path).expect("a PNG").to_rgb8()
+    };
+    // An animation (a spinner) never settles: after 5 seconds the last capture is kept.
+    let end = Instant::now() + Duration::from_secs(5);
+    let mut shot = capture();
+    loop {
+        let next = capture();
+        let settled = next == shot;
+        shot = next;
+        if settled || Instant::now() > end {
+            break;
+        }
+    }
     // A blank screen would mean the window never drew.
-    let gray = shot.to_luma8();
-    let distinct: std::collections::BTreeSet<u8> = gray.pixels().map(|p| p.0[0] / 16).collect();
+    let distinct: std::collections::BTreeSet<u8> = image::DynamicImage::ImageRgb8(shot)
+        .to_luma8()
+        .pixels()
+        .map(|p| p.0[0] / 16)
+        .collect();
     assert!(distinct.len() > 4, "{} looks blank", path.display());
     path
 }
@@ -402,9 +417,13 @@ fn notes_in_anki(url: &str, deck: &str) -> Vec<(String, String)> {
 
 #[test]
 fn photo_to_anki_through_the_window() {
+    test_support::require!("DISPLAY", "an X display (scripts/test.sh starts Xvfb)");
+    test_support::require!(anki);
+    let anki_url = test_support::require!(
+        "ANKICONNECT_TEST_URL",
+        "a real Anki desktop with AnkiConnect"
+    );
     let dir = tempfile::tempdir().expect("tempdir");
-    let anki_url = std::env::var("ANKICONNECT_TEST_URL")
-        .expect("ANKICONNECT_TEST_URL: the real Anki desktop that scripts/test.sh starts");
     let settings = settings_file(
         dir.path(),
         &format!("backend = \"builtin\"\nanki_connect_url = \"{anki_url}\"\n"),
@@ -476,6 +495,8 @@ fn photo_to_anki_through_the_window() {
 
 #[test]
 fn a_fresh_profile_without_ollama_makes_cards_with_one_click() {
+    test_support::require!("DISPLAY", "an X display (scripts/test.sh starts Xvfb)");
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     // No settings file: the defaults of a first start.
     let settings = dir.path().join("gui.toml");
@@ -498,6 +519,7 @@ fn a_fresh_profile_without_ollama_makes_cards_with_one_click() {
 
 #[test]
 fn screenshots_of_each_view_wide_and_narrow() {
+    test_support::require!("DISPLAY", "an X display (scripts/test.sh starts Xvfb)");
     for width in [1400, 360] {
         let dir = tempfile::tempdir().expect("tempdir");
         let settings = settings_file(
@@ -533,6 +555,8 @@ fn session_of(settings: &Path) -> serde_json::Value {
 
 #[test]
 fn a_killed_app_comes_back_with_its_pages_and_cards() {
+    test_support::require!("DISPLAY", "an X display (scripts/test.sh starts Xvfb)");
+    test_support::require!(anki);
     let dir = tempfile::tempdir().expect("tempdir");
     let settings = settings_file(dir.path(), "backend = \"builtin\"\n");
     let cache = dir.path().join("cache");
@@ -621,6 +645,8 @@ fn mock_openai() -> (String, Log<String>) {
 
 #[test]
 fn the_api_key_comes_from_the_keyring_and_goes_nowhere_else() {
+    test_support::require!("DISPLAY", "an X display (scripts/test.sh starts Xvfb)");
+    test_support::require!(anki);
     const KEY: &str = "sk-test-0123456789abcdef";
     let dir = tempfile::tempdir().expect("tempdir");
     let (url, seen) = mock_openai();
@@ -680,17 +706,10 @@ fn the_api_key_comes_from_the_keyring_and_goes_nowhere_else() {
 
 #[test]
 fn cards_from_a_real_model_server_reach_anki() {
-    let var = |name: &str| {
-        std::env::var(name).unwrap_or_else(|_| {
-            panic!(
-                "{name} is not set: this test talks to a real model server; run ./scripts/test.sh"
-            )
-        })
-    };
-    let (url, model) = (
-        var("OCR_TO_ANKI_TEST_OPENAI_URL"),
-        var("OCR_TO_ANKI_TEST_OPENAI_MODEL"),
-    );
+    test_support::require!("DISPLAY", "an X display (scripts/test.sh starts Xvfb)");
+    test_support::require!(anki);
+    let url = test_support::require!("OCR_TO_ANKI_TEST_OPENAI_URL", "a real model server");
+    let model = test_support::require!("OCR_TO_ANKI_TEST_OPENAI_MODEL", "a real model server");
     let dir = tempfile::tempdir().expect("tempdir");
     // The small test model rarely quotes the page exactly: keep its cards, tagged unverified; and
     // few of them keep it quick on two cores.

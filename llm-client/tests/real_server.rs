@@ -105,6 +105,8 @@ async fn generate<B: ChatBackend>(generator: &ModelGenerator<B>, doc: Document) 
 
 #[tokio::test]
 async fn openai_compatible_server_answers_in_the_schema() {
+    test_support::require!("OCR_TO_ANKI_TEST_OPENAI_MODEL", "a real model server");
+    test_support::require!("OCR_TO_ANKI_TEST_OPENAI_URL", "a real model server");
     let generator = ModelGenerator::new(openai(), settings());
     let g = generate(&generator, sample()).await;
     check(&g, &sample());
@@ -113,6 +115,8 @@ async fn openai_compatible_server_answers_in_the_schema() {
 
 #[tokio::test]
 async fn ollama_protocol_answers_in_the_schema() {
+    test_support::require!("OCR_TO_ANKI_TEST_OLLAMA_MODEL", "a real model server");
+    test_support::require!("OCR_TO_ANKI_TEST_OLLAMA_URL", "a real model server");
     let generator = ModelGenerator::new(ollama(), settings());
     let g = generate(&generator, sample()).await;
     check(&g, &sample());
@@ -121,6 +125,8 @@ async fn ollama_protocol_answers_in_the_schema() {
 
 #[tokio::test]
 async fn a_second_run_asks_the_model_nothing() {
+    test_support::require!("OCR_TO_ANKI_TEST_OPENAI_MODEL", "a real model server");
+    test_support::require!("OCR_TO_ANKI_TEST_OPENAI_URL", "a real model server");
     let dir = tempfile::tempdir().expect("tempdir");
     let cache = ResponseCache::open(dir.path()).expect("cache");
     let first = ModelGenerator::new(openai(), settings()).with_cache(cache.clone());
@@ -135,6 +141,8 @@ async fn a_second_run_asks_the_model_nothing() {
 
 #[tokio::test]
 async fn a_cut_off_answer_is_split_and_then_reported() {
+    test_support::require!("OCR_TO_ANKI_TEST_OPENAI_MODEL", "a real model server");
+    test_support::require!("OCR_TO_ANKI_TEST_OPENAI_URL", "a real model server");
     // Eight tokens cannot hold a single card: the server stops with finish_reason "length", the
     // piece is halved again and again, and at the smallest size the error says what to raise.
     let tight = ModelSettings {
@@ -160,6 +168,8 @@ async fn a_cut_off_answer_is_split_and_then_reported() {
 
 #[tokio::test]
 async fn cards_from_a_recognised_page_point_back_at_it() {
+    test_support::require!("OCR_TO_ANKI_TEST_OLLAMA_MODEL", "a real model server");
+    test_support::require!("OCR_TO_ANKI_TEST_OLLAMA_URL", "a real model server");
     // The whole road: Tesseract reads the shipped page, the model makes cards from its words, and
     // every card kept carries the page as its source and a quote that is on it.
     let image = repo().join("samples/vocabulaire.png");

@@ -10,6 +10,44 @@ use std::process::Command;
 
 use serde_json::Value;
 
+/// The value of `var`, which names something from outside that a test needs (a model server,
+/// Anki, a display). When it is not set the test says so on stderr and is skipped (`None`), unless
+/// `OCR_TO_ANKI_REQUIRE_ALL=1`, which the README's test command (`scripts/test.sh`) sets: then a
+/// missing need is a failure, so no test is skipped there.
+pub fn needs(var: &str, what: &str) -> Option<String> {
+    if let Some(value) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
+        return Some(value);
+    }
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("this test")
+        .to_owned();
+    if std::env::var("OCR_TO_ANKI_REQUIRE_ALL").as_deref() == Ok("1") {
+        panic!(
+            "{test} needs {what}: {var} is not set, and OCR_TO_ANKI_REQUIRE_ALL=1 allows no skip \
+             (scripts/test.sh starts everything and sets it)"
+        );
+    }
+    // Straight to stderr, past the test harness's capture, so that the skip is seen.
+    let line = format!("skipped {test}: it needs {what} ({var}); ./scripts/test.sh starts it\n");
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+    None
+}
+
+/// Ends the test early, with a message, when `var` is not set (see [`needs`]); else its value.
+#[macro_export]
+macro_rules! require {
+    (anki) => {
+        $crate::require!($crate::ANKI.0, $crate::ANKI.1)
+    };
+    ($var:expr, $what:expr) => {
+        match $crate::needs($var, $what) {
+            Some(value) => value,
+            None => return,
+        }
+    };
+}
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -29,15 +67,17 @@ pub fn copy_samples(names: &[&str]) -> tempfile::TempDir {
     dir
 }
 
+/// What the tests that import decks need: `ANKI_PYTHON` (`require!(anki)` checks it).
+pub const ANKI: (&str, &str) = (
+    "ANKI_PYTHON",
+    "the official Anki backend (a Python with `pip install anki`; scripts/anki-venv.sh prints one)",
+);
+
 /// The Python with the official `anki` package, from `ANKI_PYTHON`.
 pub fn anki_python() -> PathBuf {
-    match std::env::var_os("ANKI_PYTHON") {
+    match needs(ANKI.0, ANKI.1) {
         Some(p) => PathBuf::from(p),
-        None => panic!(
-            "ANKI_PYTHON is not set: these tests import decks with the official Anki backend. \
-             Run ./scripts/test.sh, or point ANKI_PYTHON at a Python with `pip install anki` \
-             (scripts/anki-venv.sh prints one)."
-        ),
+        None => panic!("ANKI_PYTHON is not set: start the test with test_support::require!(anki)"),
     }
 }
 
