@@ -7,7 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anki_export::Deck;
-use clap::{Args, ValueEnum};
+use std::str::FromStr;
+
+use clap::Args;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use llm_client::{
     ApiKey, BackendKind, CardGenerator, CardOptions, DEFAULT_API_KEY_ENV, Document,
     GeneratorChoice, Grounding, KindWanted, LlmError, ModelSettings, Prompts, ResponseCache,
@@ -19,24 +22,20 @@ use crate::inputs::Inputs;
 use crate::ocr::{OcrFlags, progress_bar};
 use crate::summary::Summary;
 
-/// Which generator makes the cards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Backend {
-    /// A model served by Ollama (`/api/chat`), local by default.
-    Ollama,
-    /// Any OpenAI-compatible server: llama.cpp, vLLM, LM Studio, OpenAI.
-    Openai,
-    /// No model: vocabulary lists, Q/A lines and glossaries read straight off the page.
-    Builtin,
-}
-
-/// `--grounding` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GroundingArg {
-    /// Leave out cards whose quote is not on the page.
-    Drop,
-    /// Keep them, tagged `unverified`.
-    Flag,
+/// A flag's parser for one of the libraries' choices: its names listed with their help, and
+/// parsed by the library's own `FromStr`, so that no list of them is kept here.
+fn choices<T>(
+    all: impl IntoIterator<Item = T>,
+    name: fn(T) -> &'static str,
+    summary: fn(T) -> &'static str,
+) -> impl TypedValueParser<Value = T>
+where
+    T: Copy + FromStr<Err = String> + Send + Sync + 'static,
+{
+    let values = all
+        .into_iter()
+        .map(|k| PossibleValue::new(name(k)).help(summary(k)));
+    PossibleValuesParser::new(values).try_map(|s| s.parse::<T>())
 }
 
 /// How cards are made: shared by the one-line run and `cards`.
@@ -46,11 +45,11 @@ pub struct CardFlags {
     #[arg(
         short,
         long,
-        value_enum,
+        value_parser = choices(BackendKind::ALL, BackendKind::name, BackendKind::summary),
         default_value = "ollama",
         env = "OCR_TO_ANKI_BACKEND"
     )]
-    pub backend: Backend,
+    pub backend: BackendKind,
     /// The model name [default: gemma3:4b for Ollama, gpt-4o-mini for OpenAI].
     #[arg(short, long, env = "OCR_TO_ANKI_MODEL")]
     pub model: Option<String>,
@@ -90,8 +89,12 @@ pub struct CardFlags {
     #[arg(long, value_name = "FILE")]
     pub prompt_template: Option<PathBuf>,
     /// Cards whose quote is not on the page: dropped, or kept with the tag `unverified`.
-    #[arg(long, value_enum, default_value = "drop")]
-    pub grounding: GroundingArg,
+    #[arg(
+        long,
+        value_parser = choices(Grounding::ALL, Grounding::name, Grounding::summary),
+        default_value = "drop"
+    )]
+    pub grounding: Grounding,
     /// Sampling temperature.
     #[arg(long, default_value_t = 0.2)]
     pub temperature: f32,
@@ -137,11 +140,7 @@ impl CardFlags {
         };
         let cache = if use_cache { answer_cache() } else { None };
         let choice = GeneratorChoice {
-            kind: match self.backend {
-                Backend::Ollama => BackendKind::Ollama,
-                Backend::Openai => BackendKind::OpenAi,
-                Backend::Builtin => BackendKind::Builtin,
-            },
+            kind: self.backend,
             base_url: self.base_url.clone(),
             model: self.model.clone(),
             api_key: ApiKey::from_env(&self.api_key_env),
@@ -173,10 +172,7 @@ impl CardFlags {
                 .filter(|t| !t.is_empty())
                 .collect(),
             instruction: self.instruction.clone(),
-            grounding: match self.grounding {
-                GroundingArg::Drop => Grounding::Drop,
-                GroundingArg::Flag => Grounding::Flag,
-            },
+            grounding: self.grounding,
         }
     }
 }

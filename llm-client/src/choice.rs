@@ -59,6 +59,19 @@ impl BackendKind {
         }
     }
 
+    /// What the kind is, in a line for help texts.
+    pub fn summary(self) -> &'static str {
+        match self {
+            BackendKind::Ollama => "A model served by Ollama (`/api/chat`), local by default",
+            BackendKind::OpenAi => {
+                "Any OpenAI-compatible server: llama.cpp, vLLM, LM Studio, OpenAI"
+            }
+            BackendKind::Builtin => {
+                "No model: vocabulary lists, Q/A lines and glossaries read straight off the page"
+            }
+        }
+    }
+
     /// The model used when none is named, if the kind uses one.
     pub fn default_model(self) -> Option<&'static str> {
         match self {

@@ -86,6 +86,44 @@ pub enum Grounding {
     Flag,
 }
 
+impl Grounding {
+    /// Both choices, in the order frontends list them.
+    pub const ALL: [Grounding; 2] = [Grounding::Drop, Grounding::Flag];
+
+    /// The choice's name in settings files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Grounding::Drop => "drop",
+            Grounding::Flag => "flag",
+        }
+    }
+
+    /// What the choice does, in a line for help texts.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Grounding::Drop => "Leave out cards whose quote is not on the page",
+            Grounding::Flag => "Keep them, tagged `unverified`",
+        }
+    }
+}
+
+impl fmt::Display for Grounding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Grounding {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Grounding::ALL
+            .into_iter()
+            .find(|g| g.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown grounding {s:?}: use drop or flag"))
+    }
+}
+
 /// One word of a document with its box on the page, if the document came from an image.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceWord {
