@@ -194,7 +194,13 @@ fn main() {
             by_f1: row.by_f1,
             pipe: score(Some(&pipe_page), pipe_secs),
             plain: score(plain_page.as_ref(), plain.1),
-            steps: pipe_page.preprocessing.steps.join(" "),
+            steps: pipe_page
+                .preprocessing
+                .steps
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
         };
         if let Some(dir) = &save {
             let _ = std::fs::create_dir_all(dir);

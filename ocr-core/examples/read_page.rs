@@ -31,7 +31,11 @@ fn main() -> Result<(), ocr_core::OcrError> {
         page.words().count(),
         page.language,
         p.rotation,
-        p.steps.join(" ")
+        p.steps
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     Ok(())
 }

@@ -42,7 +42,9 @@ pub use inputs::{
     InputOptions, Inputs, Skipped, TEXT_EXTENSIONS, collect_inputs, extension, file_id, natural_cmp,
 };
 pub use load::{LoadLimits, LoadedImage, load_bytes, load_page_bytes, load_path};
-pub use page::{Block, Line, OrientationCandidate, Page, Preprocessing, ReadKind, ReadScore, Word};
+pub use page::{
+    Block, Line, OrientationCandidate, Page, Preprocessing, ReadKind, ReadScore, Step, Word,
+};
 pub use page_image::PageRef;
 pub use preprocess::{
     DetectOrientation, GrayMode, LetterRange, Pipeline, Prepared, Sauvola, reads_well, upside_down,

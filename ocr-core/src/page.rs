@@ -1,11 +1,107 @@
 //! The recognised text of one image: blocks of lines of words, each with its box and confidence.
 
+use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::geometry::BBox;
+use crate::preprocess::GrayMode;
+
+/// One preprocessing step that ran; the page JSON writes it as a short string (`"deskew:1.2"`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Step {
+    /// Colour made gray this way.
+    Gray(GrayMode),
+    /// Plain Tesseract's read of the page as shown was kept instead of the prepared one.
+    Plain,
+    /// Turned by this many degrees.
+    Orient(u16),
+    /// Borders cropped away.
+    Crop,
+    /// Straightened by this many degrees.
+    Deskew(f32),
+    /// Converging lines made parallel.
+    Perspective,
+    /// Enlarged or shrunk by this factor.
+    Scale(f32),
+    /// Light-on-dark regions inverted: this share of the page, 0 to 1.
+    Invert(f32),
+    /// Uneven lighting evened out.
+    Normalize,
+    /// Made black and white (Sauvola).
+    Binarize,
+    /// Specks up to this size in pixels removed.
+    Denoise(u32),
+}
+
+impl Step {
+    /// Whether the step acts on evidence a page can fake (converging lines, shading, dark
+    /// regions), so that its read is checked against the plain one.
+    pub fn acts_on_weak_evidence(self) -> bool {
+        matches!(self, Step::Perspective | Step::Normalize | Step::Invert(_))
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Gray(mode) => write!(f, "gray:{}", mode.name()),
+            Step::Plain => f.write_str("plain"),
+            Step::Orient(degrees) => write!(f, "orient:{degrees}"),
+            Step::Crop => f.write_str("crop"),
+            Step::Deskew(degrees) => write!(f, "deskew:{degrees:.1}"),
+            Step::Perspective => f.write_str("perspective"),
+            Step::Scale(factor) => write!(f, "scale:{factor:.2}"),
+            Step::Invert(share) => write!(f, "invert:{:.0}%", share * 100.0),
+            Step::Normalize => f.write_str("normalize"),
+            Step::Binarize => f.write_str("binarize"),
+            Step::Denoise(size) => write!(f, "denoise:{size}"),
+        }
+    }
+}
+
+impl FromStr for Step {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Step, String> {
+        let bad = || format!("not a preprocessing step: {s:?}");
+        let (name, value) = s.split_once(':').unwrap_or((s, ""));
+        let number = |v: &str| v.trim_end_matches('%').parse::<f32>().map_err(|_| bad());
+        Ok(match (name, value) {
+            ("gray", "luma") => Step::Gray(GrayMode::Luma),
+            ("gray", "darkest") => Step::Gray(GrayMode::Darkest),
+            ("plain", "") => Step::Plain,
+            ("orient", v) => Step::Orient(v.parse().map_err(|_| bad())?),
+            ("crop", "") => Step::Crop,
+            ("deskew", v) => Step::Deskew(number(v)?),
+            ("perspective", "") => Step::Perspective,
+            ("scale", v) => Step::Scale(number(v)?),
+            ("invert", v) => Step::Invert(number(v)? / 100.0),
+            ("normalize", "") => Step::Normalize,
+            ("binarize", "") => Step::Binarize,
+            ("denoise", v) => Step::Denoise(v.parse().map_err(|_| bad())?),
+            _ => return Err(bad()),
+        })
+    }
+}
+
+impl From<Step> for String {
+    fn from(step: Step) -> String {
+        step.to_string()
+    }
+}
+
+impl TryFrom<String> for Step {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Step, String> {
+        s.parse()
+    }
+}
 
 /// One recognised word.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,8 +149,8 @@ pub struct Preprocessing {
     pub processed_width: u32,
     /// Height of the image handed to Tesseract.
     pub processed_height: u32,
-    /// Names of the steps that ran, in order.
-    pub steps: Vec<String>,
+    /// The steps that ran, in order.
+    pub steps: Vec<Step>,
     /// The orientations a sample of the page was read at, with how well each read; empty when
     /// the page's own evidence (ascenders on upright lines) settled it without reading.
     #[serde(default)]
@@ -297,5 +393,35 @@ mod tests {
         let json = serde_json::to_string(&p).expect("serialise");
         let back: Page = serde_json::from_str(&json).expect("parse");
         assert_eq!(p, back);
+    }
+
+    #[test]
+    fn steps_are_written_as_short_strings_and_read_back() {
+        let steps = [
+            Step::Gray(GrayMode::Darkest),
+            Step::Plain,
+            Step::Orient(270),
+            Step::Crop,
+            Step::Deskew(-1.5),
+            Step::Perspective,
+            Step::Scale(1.25),
+            Step::Invert(0.5),
+            Step::Normalize,
+            Step::Binarize,
+            Step::Denoise(2),
+        ];
+        let json = serde_json::to_string(&steps).expect("serialise");
+        assert_eq!(
+            json,
+            r#"["gray:darkest","plain","orient:270","crop","deskew:-1.5","perspective","scale:1.25","invert:50%","normalize","binarize","denoise:2"]"#
+        );
+        let back: Vec<Step> = serde_json::from_str(&json).expect("parse");
+        assert_eq!(back, steps);
+        assert!(serde_json::from_str::<Step>(r#""sharpen""#).is_err());
+        let weak: Vec<_> = steps.iter().filter(|s| s.acts_on_weak_evidence()).collect();
+        assert_eq!(
+            weak,
+            [&Step::Perspective, &Step::Invert(0.5), &Step::Normalize]
+        );
     }
 }

@@ -15,6 +15,16 @@ pub enum GrayMode {
     Darkest,
 }
 
+impl GrayMode {
+    /// The mode's name in settings and in the steps record.
+    pub fn name(self) -> &'static str {
+        match self {
+            GrayMode::Luma => "luma",
+            GrayMode::Darkest => "darkest",
+        }
+    }
+}
+
 /// Converts an image to 8-bit grayscale.
 pub fn to_gray(image: &DynamicImage, mode: GrayMode) -> GrayImage {
     match (mode, image) {

@@ -19,7 +19,7 @@ pub use gray::GrayMode;
 
 use crate::geometry::{BBox, Transform};
 use crate::load::LoadedImage;
-use crate::page::{OrientationCandidate, Preprocessing, ReadKind, ReadScore};
+use crate::page::{OrientationCandidate, Preprocessing, ReadKind, ReadScore, Step};
 
 /// Long side of the copy the pipeline measures the page on.
 const ANALYSIS_SIDE: u32 = 2000;
@@ -199,7 +199,7 @@ impl Pipeline {
         let mut report = Preprocessing {
             exif_orientation: loaded.exif_orientation,
             scale: 1.0,
-            steps: vec![format!("gray:{:?}", self.gray).to_lowercase()],
+            steps: vec![Step::Gray(self.gray)],
             ..Preprocessing::default()
         };
         let needs_measure =
@@ -282,15 +282,13 @@ impl Pipeline {
         let mut sample: Option<(BBox, Option<ReadScore>)> = None;
         // A page taken as it is (no quarter turn, little tilt, nothing a sample must check) is
         // settled by the ascender votes of the letters already measured, when they are clear.
-        let weak_step =
-            |s: &String| s == "perspective" || s == "normalize" || s.starts_with("invert");
         let latin = detector.as_ref().is_some_and(|d| d.script_has_ascenders());
         let early = (self.orient
             && latin
             && quarter == 0
             && frame.deskew.abs() < 2.0
             && scale <= 1.0
-            && !frame.steps.iter().any(weak_step))
+            && !frame.steps.iter().any(|s| s.acts_on_weak_evidence()))
         .then(|| m.as_ref().and_then(|m| m.ascender_votes))
         .flatten()
         .and_then(|[up, down]| {
@@ -310,7 +308,7 @@ impl Pipeline {
                 frame.to_source = map.then(frame.to_source);
             }
             rotation = r;
-            frame.steps.push(format!("orient:{r}"));
+            frame.steps.push(Step::Orient(r));
         }
         if self.orient && early.is_none() {
             // The lines now run across; what is left to tell is whether the page is upside down.
@@ -592,7 +590,7 @@ impl Pipeline {
             if let Some(rows) = kept_rows {
                 sample = sample.map(|(b, s)| (BBox::new(b.x, b.y, b.width, rows.min(b.height)), s));
             }
-            frame.steps.push(format!("orient:{rotation}"));
+            frame.steps.push(Step::Orient(rotation));
         }
         report.rotation = rotation;
         let Frame {
@@ -610,7 +608,7 @@ impl Pipeline {
 
         // Steps that act on evidence a page can fake (a slant from converging lines, shading,
         // dark regions, small letters) are checked against the plain read; the others are not.
-        let weak = report.steps.iter().any(weak_step) || scale > 1.0;
+        let weak = report.steps.iter().any(|s| s.acts_on_weak_evidence()) || scale > 1.0;
         if !weak {
             report
                 .notes
@@ -636,7 +634,7 @@ impl Pipeline {
                             crop: None,
                             processed_width: pw,
                             processed_height: ph,
-                            steps: vec!["gray:luma".into(), "plain".into()],
+                            steps: vec![Step::Gray(GrayMode::Luma), Step::Plain],
                             read: ReadKind::Plain,
                             ..report
                         },
@@ -648,11 +646,11 @@ impl Pipeline {
         if let Some(sv) = self.binarize {
             let window = ((letter_out * sv.window) as u32).max(15) | 1;
             image = binarize::sauvola(&image, window, sv.k);
-            report.steps.push("binarize".into());
+            report.steps.push(Step::Binarize);
         }
         if let Some(r) = self.denoise.filter(|&r| r > 0) {
             image = binarize::denoise(&image, r);
-            report.steps.push(format!("denoise:{r}"));
+            report.steps.push(Step::Denoise(r));
         }
         report.processed_width = image.width();
         report.processed_height = image.height();
@@ -710,31 +708,31 @@ impl Pipeline {
             straighten(region, f64::from(base + skew), vanishing);
         let (mut image, to_source) = resample(gray, region, straighten, scale);
         if self.crop && m.and_then(|m| m.text_bounds) == Some(region) {
-            steps.push("crop".into());
+            steps.push(Step::Crop);
         }
         let deskew = (residual - f64::from(base)) as f32;
         let deskew = if deskew.abs() >= 0.05 {
-            steps.push(format!("deskew:{deskew:.1}"));
+            steps.push(Step::Deskew(deskew));
             deskew
         } else {
             0.0
         };
         if perspective {
-            steps.push("perspective".into());
+            steps.push(Step::Perspective);
         }
         if (scale - 1.0).abs() > 1e-3 {
-            steps.push(format!("scale:{scale:.2}"));
+            steps.push(Step::Scale(scale));
         }
         let tile = ((letter_out * 8.0) as u32).max(32);
         if self.invert
             && let Some(share) = illumination::invert_dark_regions(&mut image, tile)
         {
-            steps.push(format!("invert:{:.0}%", share * 100.0));
+            steps.push(Step::Invert(share));
         }
         if self.normalize {
             if illumination::uneven_background(&image, tile) {
                 image = illumination::normalize_illumination(&image, (letter_out * 3.0) as u32);
-                steps.push("normalize".into());
+                steps.push(Step::Normalize);
             } else {
                 notes.push("normalize: abstained, the paper is even and white".into());
             }
@@ -840,7 +838,7 @@ struct Frame {
     image: GrayImage,
     to_source: Transform,
     deskew: f32,
-    steps: Vec<String>,
+    steps: Vec<Step>,
     notes: Vec<String>,
 }
 
@@ -1512,7 +1510,7 @@ mod tests {
         let p = Pipeline::none().run(&loaded, None);
         assert_eq!(p.image, marked(40, 30));
         assert_eq!(p.to_source, Transform::translate(0.0, 0.0));
-        assert!(p.report.steps == ["gray:luma"]);
+        assert_eq!(p.report.steps, [Step::Gray(GrayMode::Luma)]);
         assert_eq!(p.report.rotation, 0);
     }
 }
