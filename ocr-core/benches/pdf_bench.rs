@@ -4,9 +4,9 @@
 //! grow with N beyond the file's own size.
 //!
 //! ```text
-//! cargo run --release -p ocr-core --example pdf_bench -- text 500
-//! cargo run --release -p ocr-core --example pdf_bench -- scan 40
-//! cargo run --release -p ocr-core --example pdf_bench -- render FILE.pdf
+//! cargo bench -p ocr-core --bench pdf_bench -- text 500
+//! cargo bench -p ocr-core --bench pdf_bench -- scan 40
+//! cargo bench -p ocr-core --bench pdf_bench -- render FILE.pdf
 //! ```
 //! `render FILE.pdf` only draws every page of a PDF as the OCR would (300 dpi for text and
 //! drawings), one after another on one thread, and prints the pages per second, for comparing
@@ -18,7 +18,7 @@ use ocr_core::{BatchOptions, OcrOptions, ocr_batch, pages_of};
 use test_support::pdf::{PdfPage, pdf};
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().filter(|a| a != "--bench").skip(1);
     let kind = args.next().unwrap_or_else(|| "text".into());
     if kind == "render" {
         let path = args.next().expect("render FILE.pdf");

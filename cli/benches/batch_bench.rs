@@ -4,7 +4,7 @@
 //! process of its own, so its peak memory is its own.
 //!
 //! ```sh
-//! cargo run --release -p ocr-to-anki --example batch_bench -- [GT_DIR] [--pages 50]
+//! cargo bench -p ocr-to-anki --bench batch_bench -- [GT_DIR] [--pages 50]
 //! ```
 //!
 //! Targets: 2 threads at least 1.8x the pages per minute of 1, and peak memory under 500 MB.
@@ -17,7 +17,7 @@ use llm_client::{CardOptions, Document, KindWanted, cards_of};
 use ocr_core::{BatchOptions, OcrOptions, ocr_batch};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args().filter(|a| a != "--bench").skip(1).collect();
     if args.first().map(String::as_str) == Some("--child") {
         child(&args[1..]);
         return;

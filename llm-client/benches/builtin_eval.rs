@@ -1,7 +1,7 @@
 //! The builtin reader on text files: how many cards each gives, and which.
 //!
 //! ```text
-//! cargo run -p llm-client --example builtin_eval -- PAGE.txt...
+//! cargo bench -p llm-client --bench builtin_eval -- PAGE.txt...
 //! ```
 //! Feed it the text of pages that are not vocabulary lists (say, the OCR of worksheets saved by
 //! `ocr-core`'s `eval --save`) to count the cards it should not have made.
@@ -12,7 +12,7 @@ use llm_client::extract;
 
 fn main() {
     let mut total = 0;
-    for path in std::env::args().skip(1) {
+    for path in std::env::args().filter(|a| a != "--bench").skip(1) {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {

@@ -4,7 +4,7 @@
 //! ```text
 //! S=$(mktemp -d); Xvfb -displayfd 3 -nolisten tcp 3>$S/display & export DISPLAY=:$(head -n1 $S/display)
 //! URL=$(bash scripts/anki-desktop.sh start $S)
-//! ANKICONNECT_TEST_URL=$URL cargo run --release -p anki-export --example anki_connect_bench -- [N]
+//! ANKICONNECT_TEST_URL=$URL cargo bench -p anki-export --bench anki_connect_bench -- [N]
 //! bash scripts/anki-desktop.sh stop $S
 //! ```
 
@@ -16,7 +16,7 @@ use anki_export::{AnkiConnect, Card, Deck, ExportOptions};
 async fn main() {
     let url = std::env::var("ANKICONNECT_TEST_URL")
         .expect("ANKICONNECT_TEST_URL: the address of a running Anki with AnkiConnect");
-    let n: usize = std::env::args()
+    let n: usize = std::env::args().filter(|a| a != "--bench")
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(500);

@@ -2,7 +2,7 @@
 //! page, with CER, order-free word F1 and seconds per page, per page and per kind.
 //!
 //! ```text
-//! cargo run --release -p ocr-core --example eval -- [GT_DIR ...] [--only KIND] [--ids a,b]
+//! cargo bench -p ocr-core --bench eval -- [GT_DIR ...] [--only KIND] [--ids a,b]
 //!     [--save DIR (text, steps and prepared image per page)] [--tsv FILE] [--letters MIN-MAX]
 //!     [--no-orient] [--no-invert] [--no-normalize] [--no-crop]
 //! ```
@@ -67,7 +67,7 @@ impl Result {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().filter(|a| a != "--bench").skip(1);
     let mut dirs = Vec::new();
     let (mut only, mut ids, mut save, mut tsv) = (
         None::<String>,

@@ -3,7 +3,7 @@
 //! with the guess, how sure it was, CER and seconds of both reads.
 //!
 //! ```text
-//! cargo run --release -p ocr-core --example lang_eval -- [GT_DIR ...]
+//! cargo bench -p ocr-core --bench lang_eval -- [GT_DIR ...]
 //! ```
 //! Each `GT_DIR` (default `../shared/ocr-gt`) holds a `manifest.tsv` (`id`, `image`, `gt`,
 //! `lang`, ...). A guess is right when it is one of the manifest's languages. The engines start
@@ -25,7 +25,7 @@ struct Row {
 }
 
 fn main() {
-    let mut dirs: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
+    let mut dirs: Vec<PathBuf> = std::env::args().filter(|a| a != "--bench").skip(1).map(PathBuf::from).collect();
     if dirs.is_empty() {
         dirs.push(PathBuf::from("../shared/ocr-gt"));
     }

@@ -3,8 +3,8 @@
 //! Images are streamed into the package, so the peak should not grow with N.
 //!
 //! ```text
-//! cargo run --release -p anki-export --example media_bench -- 10
-//! cargo run --release -p anki-export --example media_bench -- 200
+//! cargo bench -p anki-export --bench media_bench -- 10
+//! cargo bench -p anki-export --bench media_bench -- 200
 //! ```
 
 use std::time::Instant;
@@ -12,7 +12,7 @@ use std::time::Instant;
 use anki_export::{Card, Deck, ExportOptions, write_apkg};
 
 fn main() {
-    let n: usize = std::env::args()
+    let n: usize = std::env::args().filter(|a| a != "--bench")
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(100);

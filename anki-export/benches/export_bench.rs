@@ -3,7 +3,7 @@
 //! and as CSV.
 //!
 //! ```text
-//! cargo run --release -p anki-export --example export_bench -- [N]
+//! cargo bench -p anki-export --bench export_bench -- [N]
 //! ```
 
 use std::time::Instant;
@@ -11,7 +11,7 @@ use std::time::Instant;
 use anki_export::{Card, Deck, ExportOptions, write_apkg, write_csv};
 
 fn main() {
-    let n: usize = std::env::args()
+    let n: usize = std::env::args().filter(|a| a != "--bench")
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(10_000);
