@@ -16,7 +16,8 @@ use anki_export::{AnkiConnect, Card, Deck, ExportOptions};
 async fn main() {
     let url = std::env::var("ANKICONNECT_TEST_URL")
         .expect("ANKICONNECT_TEST_URL: the address of a running Anki with AnkiConnect");
-    let n: usize = std::env::args().filter(|a| a != "--bench")
+    let n: usize = std::env::args()
+        .filter(|a| a != "--bench")
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(500);

@@ -11,7 +11,8 @@ use std::time::Instant;
 use anki_export::{Card, Deck, ExportOptions, write_apkg, write_csv};
 
 fn main() {
-    let n: usize = std::env::args().filter(|a| a != "--bench")
+    let n: usize = std::env::args()
+        .filter(|a| a != "--bench")
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(10_000);

@@ -17,7 +17,10 @@ use llm_client::{CardOptions, Document, KindWanted, cards_of};
 use ocr_core::{BatchOptions, OcrOptions, ocr_batch};
 
 fn main() {
-    let args: Vec<String> = std::env::args().filter(|a| a != "--bench").skip(1).collect();
+    let args: Vec<String> = std::env::args()
+        .filter(|a| a != "--bench")
+        .skip(1)
+        .collect();
     if args.first().map(String::as_str) == Some("--child") {
         child(&args[1..]);
         return;

@@ -9,14 +9,21 @@ use std::path::{Path, PathBuf};
 use clap::Command;
 use clap::builder::OsStr;
 use clap::parser::ValueSource;
+use ocr_core::{Cache, CacheKind, UserFolder};
 
 /// Where the config file is unless `--config` or `OCR_TO_ANKI_CONFIG` say otherwise.
 pub fn default_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("ocr-to-anki").join("config.toml"))
+    Some(UserFolder::Config.of_app(APP)?.join("config.toml"))
+}
+
+/// The app's name, which names its folders: shared with the desktop app, so both find the same
+/// caches.
+pub const APP: &str = "ocr-to-anki";
+
+/// The folder one of the caches lives in: its environment variable, else its folder in
+/// `$XDG_CACHE_HOME/ocr-to-anki`.
+pub fn cache_folder(kind: CacheKind) -> Option<PathBuf> {
+    Cache::folder(kind, UserFolder::Cache.of_app(APP).as_deref())
 }
 
 /// The config file named by `--config` on the command line or `OCR_TO_ANKI_CONFIG`, and whether

@@ -257,7 +257,7 @@ fn config_init(command: &clap::Command, path: Option<PathBuf>, force: bool) -> u
 
 /// The folder of cached pages: `OCR_TO_ANKI_CACHE_DIR`, else `ocr` in the cache root.
 fn ocr_cache_dir() -> Option<PathBuf> {
-    ocr_core::Cache::folder(ocr_core::CacheKind::Pages)
+    config::cache_folder(ocr_core::CacheKind::Pages)
 }
 
 /// "12.3 MiB" and the like.

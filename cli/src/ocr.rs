@@ -62,7 +62,7 @@ impl OcrFlags {
         } else {
             self.cache_dir
                 .clone()
-                .or_else(|| Cache::folder(ocr_core::CacheKind::Pages))
+                .or_else(|| crate::config::cache_folder(ocr_core::CacheKind::Pages))
                 .and_then(|dir| match Cache::open(&dir) {
                     Ok(c) => Some(c),
                     Err(e) => {

@@ -179,7 +179,7 @@ impl CardFlags {
 
 /// The folder of cached model answers, unless it cannot be opened.
 pub fn answer_cache_dir() -> Option<PathBuf> {
-    ocr_core::Cache::folder(ocr_core::CacheKind::Answers)
+    crate::config::cache_folder(ocr_core::CacheKind::Answers)
 }
 
 fn answer_cache() -> Option<ResponseCache> {
@@ -227,11 +227,7 @@ pub fn make_deck(
     let ocr_options = ocr.options()?;
     anki_export::validate_deck_name(&flags.deck).map_err(|e| format!("--deck: {e}"))?;
     let generator = flags.generator(!ocr.no_cache)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the network runtime: {e}"))?;
+    let runtime = llm_client::network_runtime().map_err(|e| e.to_string())?;
     // A model server that is not running is said at once, not after all the OCR.
     runtime
         .block_on(generator.check())

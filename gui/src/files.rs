@@ -2,22 +2,17 @@
 
 use std::path::{Path, PathBuf};
 
-/// The file `name` of the app's folder in an XDG base folder: `$override_var` when set, else
-/// `$xdg_var/ocr-to-anki/NAME`, else `~/HOME_DEFAULT/ocr-to-anki/NAME`.
-pub fn user_file(
-    override_var: &str,
-    xdg_var: &str,
-    home_default: &str,
-    name: &str,
-) -> Option<PathBuf> {
+use ocr_core::UserFolder;
+
+/// The app's name, which names its folders: shared with the CLI, so both find the same caches.
+pub const APP: &str = "ocr-to-anki";
+
+/// The file `name` in the app's `folder`: `$override_var` when set, else `FOLDER/ocr-to-anki/NAME`.
+pub fn user_file(override_var: &str, folder: UserFolder, name: &str) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(override_var).filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
-    let base = std::env::var_os(xdg_var)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(home_default)))?;
-    Some(base.join("ocr-to-anki").join(name))
+    Some(folder.of_app(APP)?.join(name))
 }
 
 /// Replaces `path` with `bytes` whole: a temporary file in the same folder (made if missing),

@@ -72,8 +72,7 @@ impl Session {
     pub fn default_path() -> Option<PathBuf> {
         crate::files::user_file(
             "OCR_TO_ANKI_GUI_SESSION",
-            "XDG_DATA_HOME",
-            ".local/share",
+            ocr_core::UserFolder::Data,
             "session.json",
         )
     }

@@ -131,8 +131,7 @@ impl Settings {
     pub fn default_path() -> Option<PathBuf> {
         crate::files::user_file(
             "OCR_TO_ANKI_GUI_SETTINGS",
-            "XDG_CONFIG_HOME",
-            ".config",
+            ocr_core::UserFolder::Config,
             "gui.toml",
         )
     }

@@ -236,25 +236,32 @@ fn send(tx: &Sender, msg: Msg) {
 fn runtime() -> Result<&'static tokio::runtime::Runtime, String> {
     static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
     RUNTIME
-        .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .map_err(|e| format!("cannot start the network runtime: {e}"))
-        })
+        .get_or_init(|| llm_client::network_runtime().map_err(|e| e.to_string()))
         .as_ref()
         .map_err(Clone::clone)
 }
 
+/// The app's cache folder, shared with the CLI.
+fn cache_root() -> Option<PathBuf> {
+    ocr_core::UserFolder::Cache.of_app(crate::files::APP)
+}
+
 /// The cache of OCR pages, shared with the CLI (and moved by the same environment variable).
 pub fn ocr_cache() -> Option<Cache> {
-    Cache::open(Cache::folder(ocr_core::CacheKind::Pages)?).ok()
+    Cache::open(Cache::folder(
+        ocr_core::CacheKind::Pages,
+        cache_root().as_deref(),
+    )?)
+    .ok()
 }
 
 /// The cache of model answers, shared with the CLI (and moved by the same environment variable).
 pub fn answer_cache() -> Option<ResponseCache> {
-    ResponseCache::open(Cache::folder(ocr_core::CacheKind::Answers)?).ok()
+    ResponseCache::open(Cache::folder(
+        ocr_core::CacheKind::Answers,
+        cache_root().as_deref(),
+    )?)
+    .ok()
 }
 
 /// Decodes each file for showing, one after another.

@@ -213,6 +213,16 @@ pub fn merge<'a>(generations: impl IntoIterator<Item = &'a Generation>) -> Gener
     out
 }
 
+/// The runtime both frontends ask model servers on: two worker threads, with IO and timers.
+#[cfg(any(feature = "ollama", feature = "openai"))]
+pub fn network_runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| LlmError::Config(format!("cannot start the network runtime: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -79,6 +79,8 @@ pub use choice::{
 };
 pub use doubt::{Doubt, doubts};
 pub use error::{LlmError, Result};
+#[cfg(any(feature = "ollama", feature = "openai"))]
+pub use generator::network_runtime;
 pub use generator::{BatchCards, BatchProgress, CardGenerator, Generation, generate_batch, merge};
 pub use grounding::normalize as fold_for_quotes;
 pub use http::{RetryPolicy, redact_url};

@@ -25,7 +25,11 @@ struct Row {
 }
 
 fn main() {
-    let mut dirs: Vec<PathBuf> = std::env::args().filter(|a| a != "--bench").skip(1).map(PathBuf::from).collect();
+    let mut dirs: Vec<PathBuf> = std::env::args()
+        .filter(|a| a != "--bench")
+        .skip(1)
+        .map(PathBuf::from)
+        .collect();
     if dirs.is_empty() {
         dirs.push(PathBuf::from("../shared/ocr-gt"));
     }

@@ -195,23 +195,14 @@ impl Cache {
         })
     }
 
-    /// The folder one of ocr-to-anki's caches lives in: its environment variable when set,
-    /// else its own folder in [`Cache::default_root`]. Every frontend finds its caches here.
-    pub fn folder(kind: CacheKind) -> Option<PathBuf> {
+    /// The folder one of the caches lives in: its environment variable when set, else its own
+    /// folder under `root`, the app's cache folder (see [`crate::UserFolder`]). Every frontend
+    /// finds its caches here.
+    pub fn folder(kind: CacheKind, root: Option<&Path>) -> Option<PathBuf> {
         std::env::var_os(kind.env_var())
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
-            .or_else(|| Some(Self::default_root()?.join(kind.name())))
-    }
-
-    /// The folder ocr-to-anki keeps its caches in, shared by every frontend:
-    /// `$XDG_CACHE_HOME/ocr-to-anki`, else `~/.cache/ocr-to-anki`.
-    pub fn default_root() -> Option<PathBuf> {
-        let base = std::env::var_os("XDG_CACHE_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-        Some(base.join("ocr-to-anki"))
+            .or_else(|| Some(root?.join(kind.name())))
     }
 
     /// The folder this cache lives in.

@@ -21,6 +21,7 @@ mod batch;
 mod cache;
 mod engine;
 mod error;
+mod folders;
 mod geometry;
 mod guess;
 mod inputs;
@@ -36,6 +37,7 @@ pub use batch::{BatchItem, BatchOptions, Progress, ocr_batch, pages_of};
 pub use cache::{Cache, CacheKind, CacheStats, DEFAULT_MAX_BYTES, Store};
 pub use engine::{Engine, Psm, validate_language};
 pub use error::{OcrError, Result};
+pub use folders::UserFolder;
 pub use geometry::{BBox, Transform};
 pub use guess::{Auto, LanguageGuess, is_auto};
 pub use inputs::{
