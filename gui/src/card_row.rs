@@ -327,83 +327,89 @@ mod tests {
 
     use super::*;
 
-    #[gtk::test]
+    #[test]
     fn edits_reach_the_card_and_cloze_without_gap_is_marked() {
-        crate::register_resources();
-        let mut card =
-            Card::basic("le four", "the oven").with_source("page.jpg", Some([1, 2, 3, 4]));
-        if let Some(s) = card.source.as_mut() {
-            s.quote = Some("le four - the oven".into());
-        }
-        let obj = CardObject::new(card);
-        let row = CardRow::new(&obj, None, None);
-        assert!(row.quote_label().is_visible());
-        assert_eq!(row.quote_label().text(), "“le four - the oven”");
-        row.first_entry().set_text("la cuillère");
-        assert_eq!(obj.sides().0, "la cuillère");
-        row.kind_menu().set_selected(2);
-        assert_eq!(obj.card().kind.name(), "cloze");
-        // The switch made a gap of the front; a cloze text without one is marked.
-        assert_eq!(obj.sides().0, "{{c1::la cuillère}} — the oven");
-        row.first_entry().set_text("la cuillère");
-        assert!(row.first_entry().has_css_class("error"));
-        row.first_entry().set_text("la {{c1::cuillère}}");
-        assert!(!row.first_entry().has_css_class("error"));
-        assert_eq!(obj.card().source.and_then(|s| s.region), Some([1, 2, 3, 4]));
+        crate::tests::with_display(|| {
+            crate::register_resources();
+            let mut card =
+                Card::basic("le four", "the oven").with_source("page.jpg", Some([1, 2, 3, 4]));
+            if let Some(s) = card.source.as_mut() {
+                s.quote = Some("le four - the oven".into());
+            }
+            let obj = CardObject::new(card);
+            let row = CardRow::new(&obj, None, None);
+            assert!(row.quote_label().is_visible());
+            assert_eq!(row.quote_label().text(), "“le four - the oven”");
+            row.first_entry().set_text("la cuillère");
+            assert_eq!(obj.sides().0, "la cuillère");
+            row.kind_menu().set_selected(2);
+            assert_eq!(obj.card().kind.name(), "cloze");
+            // The switch made a gap of the front; a cloze text without one is marked.
+            assert_eq!(obj.sides().0, "{{c1::la cuillère}} — the oven");
+            row.first_entry().set_text("la cuillère");
+            assert!(row.first_entry().has_css_class("error"));
+            row.first_entry().set_text("la {{c1::cuillère}}");
+            assert!(!row.first_entry().has_css_class("error"));
+            assert_eq!(obj.card().source.and_then(|s| s.region), Some([1, 2, 3, 4]));
+        });
     }
 
-    #[gtk::test]
+    #[test]
     fn a_card_that_looks_like_junk_is_marked_until_it_is_corrected() {
-        crate::register_resources();
-        let obj = CardObject::new(Card::basic("Eee)", "Organisation d'un amphithéâtre"));
-        let row = CardRow::new(&obj, None, None);
-        let shown = row.doubt_shown().expect("marked");
-        assert!(shown.contains("stray marks"), "{shown}");
-        assert!(row.has_css_class("doubtful"));
-        row.first_entry().set_text("l'amphithéâtre");
-        assert_eq!(row.doubt_shown(), None);
-        assert!(!row.has_css_class("doubtful"));
-        let good = CardRow::new(
-            &CardObject::new(Card::basic("le four", "the oven")),
-            None,
-            None,
-        );
-        assert_eq!(good.doubt_shown(), None);
+        crate::tests::with_display(|| {
+            crate::register_resources();
+            let obj = CardObject::new(Card::basic("Eee)", "Organisation d'un amphithéâtre"));
+            let row = CardRow::new(&obj, None, None);
+            let shown = row.doubt_shown().expect("marked");
+            assert!(shown.contains("stray marks"), "{shown}");
+            assert!(row.has_css_class("doubtful"));
+            row.first_entry().set_text("l'amphithéâtre");
+            assert_eq!(row.doubt_shown(), None);
+            assert!(!row.has_css_class("doubtful"));
+            let good = CardRow::new(
+                &CardObject::new(Card::basic("le four", "the oven")),
+                None,
+                None,
+            );
+            assert_eq!(good.doubt_shown(), None);
+        });
     }
 
-    #[gtk::test]
+    #[test]
     fn switching_to_cloze_makes_a_gap_and_the_shortcut_gaps_the_selection() {
-        crate::register_resources();
-        // Front and back: the front becomes the gap, the back its hint.
-        let obj = CardObject::new(Card::basic("la poêle", "the pan"));
-        let row = CardRow::new(&obj, None, None);
-        row.kind_menu().set_selected(2);
-        assert_eq!(obj.card(), Card::cloze("{{c1::la poêle}} — the pan", ""));
-        assert!(!row.first_entry().has_css_class("error"));
-        // A selected word becomes the gap.
-        let obj = CardObject::new(Card::basic("le four chauffe", ""));
-        let row = CardRow::new(&obj, None, None);
-        row.first_entry().select_region(3, 7);
-        row.kind_menu().set_selected(2);
-        assert_eq!(obj.sides().0, "le {{c1::four}} chauffe");
-        // Ctrl+Shift+C gaps the next selection as the next deletion.
-        row.first_entry().select_region(16, 23);
-        let keys = row
-            .first_entry()
-            .observe_controllers()
-            .into_iter()
-            .filter_map(|c| c.ok().and_downcast::<gtk::EventControllerKey>())
-            .last()
-            .expect("keys");
-        let stop: bool = keys.emit_by_name(
-            "key-pressed",
-            &[
-                &gtk::gdk::Key::C,
-                &0u32,
-                &(gtk::gdk::ModifierType::CONTROL_MASK | gtk::gdk::ModifierType::SHIFT_MASK),
-            ],
-        );
-        assert!(stop);
-        assert_eq!(obj.sides().0, "le {{c1::four}} {{c2::chauffe}}");
+        crate::tests::with_display(|| {
+            crate::register_resources();
+            // Front and back: the front becomes the gap, the back its hint.
+            let obj = CardObject::new(Card::basic("la poêle", "the pan"));
+            let row = CardRow::new(&obj, None, None);
+            row.kind_menu().set_selected(2);
+            assert_eq!(obj.card(), Card::cloze("{{c1::la poêle}} — the pan", ""));
+            assert!(!row.first_entry().has_css_class("error"));
+            // A selected word becomes the gap.
+            let obj = CardObject::new(Card::basic("le four chauffe", ""));
+            let row = CardRow::new(&obj, None, None);
+            row.first_entry().select_region(3, 7);
+            row.kind_menu().set_selected(2);
+            assert_eq!(obj.sides().0, "le {{c1::four}} chauffe");
+            // Ctrl+Shift+C gaps the next selection as the next deletion.
+            row.first_entry().select_region(16, 23);
+            let keys = row
+                .first_entry()
+                .observe_controllers()
+                .into_iter()
+                .filter_map(|c| c.ok().and_downcast::<gtk::EventControllerKey>())
+                .last()
+                .expect("keys");
+            let stop: bool = keys.emit_by_name(
+                "key-pressed",
+                &[
+                    &gtk::gdk::Key::C,
+                    &0u32,
+                    &(gtk::gdk::ModifierType::CONTROL_MASK | gtk::gdk::ModifierType::SHIFT_MASK),
+                ],
+            );
+            assert!(stop);
+            assert_eq!(obj.sides().0, "le {{c1::four}} {{c2::chauffe}}");
+        });
     }
 }

@@ -454,21 +454,23 @@ mod tests {
         assert_eq!(fit((10.0, 10.0), (0.0, 5.0)), (0.0, 0.0, 1.0));
     }
 
-    #[gtk::test]
+    #[test]
     fn highlight_is_kept_until_the_picture_changes() {
-        let view = PhotoView::default();
-        let texture = gdk::MemoryTexture::new(
-            2,
-            2,
-            gdk::MemoryFormat::R8g8b8a8,
-            &glib::Bytes::from(&[255u8; 16][..]),
-            8,
-        );
-        view.set_picture(Some(texture.upcast_ref()), (200, 200));
-        view.set_highlight(Some(BBox::new(10, 10, 20, 5)));
-        assert_eq!(view.highlight(), Some(BBox::new(10, 10, 20, 5)));
-        view.set_picture(None, (0, 0));
-        assert!(view.highlight().is_none() && !view.has_picture());
+        crate::tests::with_display(|| {
+            let view = PhotoView::default();
+            let texture = gdk::MemoryTexture::new(
+                2,
+                2,
+                gdk::MemoryFormat::R8g8b8a8,
+                &glib::Bytes::from(&[255u8; 16][..]),
+                8,
+            );
+            view.set_picture(Some(texture.upcast_ref()), (200, 200));
+            view.set_highlight(Some(BBox::new(10, 10, 20, 5)));
+            assert_eq!(view.highlight(), Some(BBox::new(10, 10, 20, 5)));
+            view.set_picture(None, (0, 0));
+            assert!(view.highlight().is_none() && !view.has_picture());
+        });
     }
 
     #[test]
@@ -490,62 +492,64 @@ mod tests {
         );
     }
 
-    #[gtk::test]
+    #[test]
     fn zoom_keeps_the_point_under_the_pointer_and_the_keys_zoom_and_fit() {
-        let window = gtk::Window::new();
-        let view = PhotoView::default();
-        window.set_child(Some(&view));
-        window.set_default_size(400, 300);
-        window.present();
-        let texture = gdk::MemoryTexture::new(
-            2,
-            2,
-            gdk::MemoryFormat::R8g8b8a8,
-            &glib::Bytes::from(&[255u8; 16][..]),
-            8,
-        );
-        view.set_picture(Some(texture.upcast_ref()), (1200, 1600));
-        let ctx = glib::MainContext::default();
-        let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while view.width() < 100 {
-            assert!(std::time::Instant::now() < end, "laid out");
-            ctx.iteration(true);
-        }
-        let (x, y) = view.to_widget(300, 500);
-        view.zoom_to(5.0, (x as f32, y as f32));
-        assert!((view.zoom() - 5.0).abs() < 1e-6);
-        let (sx, sy) = view.to_source(x, y).expect("on the picture");
-        assert!(sx.abs_diff(300) <= 1 && sy.abs_diff(500) <= 1, "{sx} {sy}");
-        // Boxes follow: a word's box is drawn five times larger than fitted.
-        let (a, _) = view.to_widget(300, 500);
-        let (b, _) = view.to_widget(400, 500);
-        let (_, _, fitted) = fit(
-            (view.width() as f32, view.height() as f32),
-            (1200.0, 1600.0),
-        );
-        assert!(((b - a) as f32 - 100.0 * fitted * 5.0).abs() < 0.5);
-        // Panning past the edge stops there.
-        view.pan(1.0e6, 1.0e6);
-        assert_eq!(view.to_widget(0, 0), (0.0, 0.0));
-        let keys = view
-            .observe_controllers()
-            .into_iter()
-            .filter_map(|c| c.ok().and_downcast::<gtk::EventControllerKey>())
-            .next()
-            .expect("keys");
-        let press = |key: gdk::Key| -> bool {
-            keys.emit_by_name("key-pressed", &[&key, &0u32, &gdk::ModifierType::empty()])
-        };
-        assert!(press(gdk::Key::_0));
-        assert!((view.zoom() - 1.0).abs() < 1e-6, "0 fits the picture");
-        assert!(press(gdk::Key::plus));
-        assert!((view.zoom() - 1.5).abs() < 1e-6);
-        assert!(press(gdk::Key::minus));
-        assert!((view.zoom() - 1.0).abs() < 1e-6);
-        // Another page shown comes fitted.
-        view.zoom_to(3.0, (10.0, 10.0));
-        view.set_picture(Some(texture.upcast_ref()), (800, 600));
-        assert!((view.zoom() - 1.0).abs() < 1e-6);
-        window.close();
+        crate::tests::with_display(|| {
+            let window = gtk::Window::new();
+            let view = PhotoView::default();
+            window.set_child(Some(&view));
+            window.set_default_size(400, 300);
+            window.present();
+            let texture = gdk::MemoryTexture::new(
+                2,
+                2,
+                gdk::MemoryFormat::R8g8b8a8,
+                &glib::Bytes::from(&[255u8; 16][..]),
+                8,
+            );
+            view.set_picture(Some(texture.upcast_ref()), (1200, 1600));
+            let ctx = glib::MainContext::default();
+            let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while view.width() < 100 {
+                assert!(std::time::Instant::now() < end, "laid out");
+                ctx.iteration(true);
+            }
+            let (x, y) = view.to_widget(300, 500);
+            view.zoom_to(5.0, (x as f32, y as f32));
+            assert!((view.zoom() - 5.0).abs() < 1e-6);
+            let (sx, sy) = view.to_source(x, y).expect("on the picture");
+            assert!(sx.abs_diff(300) <= 1 && sy.abs_diff(500) <= 1, "{sx} {sy}");
+            // Boxes follow: a word's box is drawn five times larger than fitted.
+            let (a, _) = view.to_widget(300, 500);
+            let (b, _) = view.to_widget(400, 500);
+            let (_, _, fitted) = fit(
+                (view.width() as f32, view.height() as f32),
+                (1200.0, 1600.0),
+            );
+            assert!(((b - a) as f32 - 100.0 * fitted * 5.0).abs() < 0.5);
+            // Panning past the edge stops there.
+            view.pan(1.0e6, 1.0e6);
+            assert_eq!(view.to_widget(0, 0), (0.0, 0.0));
+            let keys = view
+                .observe_controllers()
+                .into_iter()
+                .filter_map(|c| c.ok().and_downcast::<gtk::EventControllerKey>())
+                .next()
+                .expect("keys");
+            let press = |key: gdk::Key| -> bool {
+                keys.emit_by_name("key-pressed", &[&key, &0u32, &gdk::ModifierType::empty()])
+            };
+            assert!(press(gdk::Key::_0));
+            assert!((view.zoom() - 1.0).abs() < 1e-6, "0 fits the picture");
+            assert!(press(gdk::Key::plus));
+            assert!((view.zoom() - 1.5).abs() < 1e-6);
+            assert!(press(gdk::Key::minus));
+            assert!((view.zoom() - 1.0).abs() < 1e-6);
+            // Another page shown comes fitted.
+            view.zoom_to(3.0, (10.0, 10.0));
+            view.set_picture(Some(texture.upcast_ref()), (800, 600));
+            assert!((view.zoom() - 1.0).abs() < 1e-6);
+            window.close();
+        });
     }
 }
