@@ -5,9 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::ocr::OcrFlags;
-use crate::pipeline::CardFlags;
-use crate::report::{Global, make_and_write};
+use crate::flags::{CardFlags, Global, OcrFlags};
+use crate::report::make_and_write;
 
 /// Arguments of `ocr-to-anki cards`.
 #[derive(Debug, Args)]

@@ -66,7 +66,7 @@ fn target_of(args: &ExportArgs) -> Result<Target, String> {
 }
 
 /// Runs the subcommand; returns the exit code.
-pub fn run(args: ExportArgs, global: &crate::report::Global) -> u8 {
+pub fn run(args: ExportArgs, global: &crate::flags::Global) -> u8 {
     let target = match target_of(&args) {
         Ok(t) => t,
         Err(e) => {

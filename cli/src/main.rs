@@ -4,10 +4,12 @@ mod argv;
 mod cards;
 mod config;
 mod export;
+mod flags;
 mod inputs;
 mod ocr;
 mod output;
 mod pipeline;
+mod progress;
 mod report;
 mod run;
 mod summary;
@@ -20,7 +22,7 @@ use std::sync::atomic::Ordering;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use clap_complete::Shell;
 
-use crate::report::Global;
+use crate::flags::Global;
 
 /// Turn photos and scans of study material into Anki flashcards.
 ///
@@ -236,7 +238,7 @@ fn config_init(command: &clap::Command, path: Option<PathBuf>, force: bool) -> u
         );
         return exit::USAGE;
     }
-    let dir = report::parent(&path);
+    let dir = output::parent(&path);
     let written = std::fs::create_dir_all(&dir)
         .and_then(|()| tempfile::NamedTempFile::new_in(&dir))
         .and_then(|mut tmp| {
@@ -296,7 +298,7 @@ fn cache_show() -> u8 {
             .map(|c| (c.store().stats(), c.store().max_bytes()))
             .map_err(|e| e.to_string())
     });
-    line("model answers", pipeline::answer_cache_dir(), &|d| {
+    line("model answers", flags::answer_cache_dir(), &|d| {
         llm_client::ResponseCache::open(d)
             .map(|c| (c.stats(), c.max_bytes()))
             .map_err(|e| e.to_string())
@@ -320,7 +322,7 @@ fn cache_clear(global: &Global) -> u8 {
             }
         }
     }
-    if let Some(dir) = pipeline::answer_cache_dir().filter(|d| d.exists()) {
+    if let Some(dir) = flags::answer_cache_dir().filter(|d| d.exists()) {
         match llm_client::ResponseCache::open(&dir).and_then(|c| c.clear()) {
             Ok(n) if !global.quiet => eprintln!(
                 "removed {} from {}",

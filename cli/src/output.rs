@@ -1,11 +1,9 @@
 //! Checks on `-o` made before any work: the file is none of the inputs, its extension is the
 //! writer's, and its folder is there and writable.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ocr_core::{extension, file_id};
-
-use crate::report::parent;
 
 /// What writes the output, for the extension check.
 #[derive(Debug, Clone, Copy)]
@@ -67,6 +65,13 @@ pub fn check<'a>(
         .tempfile_in(&dir)
         .map(drop)
         .map_err(|e| format!("-o {shown}: cannot write in {}: {e}", dir.display()))
+}
+
+/// The folder a file is in (`.` for a bare name).
+pub fn parent(path: &Path) -> PathBuf {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_owned)
 }
 
 #[cfg(test)]

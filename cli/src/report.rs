@@ -2,28 +2,15 @@
 //! say why not), print the summary, and pick the exit code.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use anki_export::Deck;
 
 use crate::exit;
+use crate::flags::{CardFlags, Global, OcrFlags};
 use crate::inputs::{self, Inputs};
-use crate::ocr::OcrFlags;
-use crate::output::Writer;
-use crate::pipeline::{CardFlags, Outcome, make_deck};
+use crate::output::{Writer, parent};
+use crate::pipeline::{Outcome, make_deck};
 use crate::summary::Summary;
-
-/// Settings every subcommand shares.
-#[derive(Debug, Clone, Default)]
-pub struct Global {
-    /// No progress bars and no summary on stderr.
-    pub quiet: bool,
-    /// The summary as JSON on stdout.
-    pub json: bool,
-    /// Set by Ctrl-C.
-    pub cancel: Arc<AtomicBool>,
-}
 
 /// Reads the `named` inputs, makes their cards and hands the deck to `write` (see [`finish`]);
 /// cards name their images relative to the output's folder, which `writer` must be able to
@@ -58,13 +45,6 @@ pub fn make_and_write(
             exit::USAGE
         }
     }
-}
-
-/// The folder a file is in (`.` for a bare name).
-pub fn parent(path: &Path) -> PathBuf {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_owned)
 }
 
 /// Finishes a run: `write` puts the deck where it goes and returns how many cards had problems

@@ -6,9 +6,9 @@ use anki_export::{ExportOptions, write_apkg};
 use clap::Args;
 
 use crate::exit;
-use crate::ocr::OcrFlags;
-use crate::pipeline::CardFlags;
-use crate::report::{Global, make_and_write, parent};
+use crate::flags::{CardFlags, Global, OcrFlags};
+use crate::output::parent;
+use crate::report::make_and_write;
 
 /// Arguments of the one-line run.
 #[derive(Debug, Args)]
