@@ -8,6 +8,8 @@
 //! ```
 //!
 //! Targets: 2 threads at least 1.8x the pages per minute of 1, and peak memory under 500 MB.
+//!
+//! Relative paths are taken from the workspace root (`cargo bench` runs in the crate's folder).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -25,14 +27,14 @@ fn main() {
         child(&args[1..]);
         return;
     }
-    let mut gt = PathBuf::from("../shared/ocr-gt");
+    let mut gt = test_support::bench_path("../shared/ocr-gt");
     let mut pages = 50usize;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if a == "--pages" {
             pages = it.next().and_then(|n| n.parse().ok()).unwrap_or(pages);
         } else {
-            gt = PathBuf::from(a);
+            gt = test_support::bench_path(a);
         }
     }
     let photos = photos(&gt);

@@ -14,6 +14,8 @@
 //! by word F1; a page is flagged `WORSE` when the pipeline loses more than 0.02 on that measure,
 //! and `SLOW` when it takes more than 1.5 times plain Tesseract. Everything runs on one thread,
 //! one page at a time; which engine goes first alternates from page to page.
+//!
+//! Relative paths are taken from the workspace root (`cargo bench` runs in the crate's folder).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -84,8 +86,8 @@ fn main() {
                     .next()
                     .map(|s| s.split(',').map(str::to_owned).collect())
             }
-            "--save" => save = args.next().map(PathBuf::from),
-            "--tsv" => tsv = args.next().map(PathBuf::from),
+            "--save" => save = args.next().map(test_support::bench_path),
+            "--tsv" => tsv = args.next().map(test_support::bench_path),
             "--letters" => {
                 let spec = args.next().unwrap_or_default();
                 let (min, max) = spec.split_once('-').unwrap_or((&spec, &spec));
@@ -103,11 +105,11 @@ fn main() {
             "--no-invert" => pipeline.invert = false,
             "--no-normalize" => pipeline.normalize = false,
             "--no-crop" => pipeline.crop = false,
-            _ => dirs.push(PathBuf::from(a)),
+            _ => dirs.push(test_support::bench_path(a)),
         }
     }
     if dirs.is_empty() {
-        dirs.push(PathBuf::from("../shared/ocr-gt"));
+        dirs.push(test_support::bench_path("../shared/ocr-gt"));
     }
     let mut rows = Vec::new();
     for dir in &dirs {

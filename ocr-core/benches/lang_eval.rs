@@ -9,6 +9,8 @@
 //! `lang`, ...). A guess is right when it is one of the manifest's languages. The engines start
 //! before any page is timed, except that `auto` starts a language's the first time it reads in
 //! it, as in a batch; one thread, one page at a time.
+//!
+//! Relative paths are taken from the workspace root (`cargo bench` runs in the crate's folder).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,10 +30,10 @@ fn main() {
     let mut dirs: Vec<PathBuf> = std::env::args()
         .filter(|a| a != "--bench")
         .skip(1)
-        .map(PathBuf::from)
+        .map(test_support::bench_path)
         .collect();
     if dirs.is_empty() {
-        dirs.push(PathBuf::from("../shared/ocr-gt"));
+        dirs.push(test_support::bench_path("../shared/ocr-gt"));
     }
     let rows: Vec<Row> = dirs.iter().flat_map(|d| manifest(d)).collect();
     let mut given: BTreeMap<String, Engine> = BTreeMap::new();

@@ -11,6 +11,8 @@
 //! `render FILE.pdf` only draws every page of a PDF as the OCR would (300 dpi for text and
 //! drawings), one after another on one thread, and prints the pages per second, for comparing
 //! the renderer with others (`pdftoppm -r 300`, `mutool draw -r 300`).
+//!
+//! Relative paths are taken from the workspace root (`cargo bench` runs in the crate's folder).
 
 use std::time::Instant;
 
@@ -21,7 +23,7 @@ fn main() {
     let mut args = std::env::args().filter(|a| a != "--bench").skip(1);
     let kind = args.next().unwrap_or_else(|| "text".into());
     if kind == "render" {
-        let path = args.next().expect("render FILE.pdf");
+        let path = test_support::bench_path(args.next().expect("render FILE.pdf"));
         let bytes = std::fs::read(&path).expect("read the PDF");
         let limits = page_image::Limits::default();
         let count = page_image::pdf::page_count(&bytes).expect("a PDF");
@@ -30,7 +32,7 @@ fn main() {
         for page in 1..=count {
             match page_image::pdf::render(&bytes, page, &limits) {
                 Ok(img) => pixels += u64::from(img.width()) * u64::from(img.height()),
-                Err(e) => eprintln!("{path}#{page}: {e}"),
+                Err(e) => eprintln!("{}#{page}: {e}", path.display()),
             }
         }
         let secs = start.elapsed().as_secs_f64();

@@ -48,6 +48,17 @@ macro_rules! require {
     };
 }
 
+/// A path given to a benchmark: `cargo bench` runs it in its crate's folder, so a relative path
+/// is taken from the workspace root, where the command is typed (`../shared/ocr-gt`).
+pub fn bench_path(arg: impl Into<PathBuf>) -> PathBuf {
+    let path = arg.into();
+    if path.is_absolute() {
+        path
+    } else {
+        repo().join(path)
+    }
+}
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
