@@ -65,4 +65,5 @@ export OCR_TO_ANKI_TEST_KEYRING=1
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+bash scripts/check-features.sh
 cargo test --workspace --locked --no-fail-fast
