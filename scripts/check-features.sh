@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The heavy parts stay behind their features: each crate builds (and lints clean) with its
-# features off, and what it then compiles holds none of the heavy crates. Called by test.sh.
+# The heavy parts stay behind their features: each crate builds, lints clean and passes its
+# unit tests with its features off, and what it then compiles holds none of the heavy crates. Called by test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,12 @@ cargo clippy --locked -p anki-export --no-default-features --features apkg --lib
 cargo clippy --locked -p llm-client --no-default-features --all-targets -- -D warnings
 cargo clippy --locked -p llm-client --no-default-features --features ollama --lib -- -D warnings
 cargo clippy --locked -p llm-client --no-default-features --features openai --lib -- -D warnings
+
+# And their own tests and doctests pass with the features off.
+for crate in anki-export llm-client; do
+  cargo test --locked -p "$crate" --no-default-features --lib
+  cargo test --locked -p "$crate" --no-default-features --doc
+done
 
 # `absent SPEC CRATE...`: none of the crates is in what SPEC compiles (normal dependencies).
 absent() {

@@ -282,8 +282,8 @@ impl App {
     }
 }
 
-/// Saves a PNG of the whole display under target/, once the display has settled (two captures
-/// in a row alike), so that the last frame is drawn.
+/// Saves a PNG of the whole display under target/, once the display has settled, so that the
+/// last frame is drawn.
 fn screenshot(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gui-screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot folder");
@@ -297,14 +297,19 @@ fn screenshot(name: &str) -> PathBuf {
         assert!(status.success());
         image::open(&path).expect("a PNG").to_rgb8()
     };
-    // An animation (a spinner) never settles: after 5 seconds the last capture is kept.
+    // Settled means unchanged for 700 ms, so that a repaint the last action asked for has had
+    // time to start; an animation (a spinner) never settles, and after 5 seconds the last
+    // capture is kept.
     let end = Instant::now() + Duration::from_secs(5);
     let mut shot = capture();
+    let mut same_since = Instant::now();
     loop {
         let next = capture();
-        let settled = next == shot;
+        if next != shot {
+            same_since = Instant::now();
+        }
         shot = next;
-        if settled || Instant::now() > end {
+        if same_since.elapsed() >= Duration::from_millis(700) || Instant::now() > end {
             break;
         }
     }

@@ -32,6 +32,8 @@
 //! A model behind Ollama:
 //!
 //! ```no_run
+//! # #[cfg(feature = "ollama")]
+//! # mod example {
 //! use llm_client::{CardGenerator, CardOptions, Document, GenerationRequest, ModelGenerator,
 //!                  ModelSettings, Ollama, RetryPolicy, ollama_base_url};
 //! # async fn run() -> llm_client::Result<()> {
@@ -44,6 +46,8 @@
 //! let generation = generator.generate(&request).await?;
 //! println!("{} cards, {} dropped", generation.cards.len(), generation.report.dropped_total());
 //! # Ok(()) }
+//! # }
+//! # fn main() {}
 //! ```
 
 pub mod answer;

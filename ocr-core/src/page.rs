@@ -11,6 +11,8 @@ use crate::geometry::BBox;
 use crate::preprocess::GrayMode;
 
 /// One preprocessing step that ran; the page JSON writes it as a short string (`"deskew:1.2"`).
+/// Its numbers are kept at the precision written, so a page read back from the cache is equal
+/// to the page as it was made.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub enum Step {
