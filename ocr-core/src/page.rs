@@ -11,8 +11,6 @@ use crate::geometry::BBox;
 use crate::preprocess::GrayMode;
 
 /// One preprocessing step that ran; the page JSON writes it as a short string (`"deskew:1.2"`).
-/// Its numbers are kept at the precision written, so a page read back from the cache is equal
-/// to the page as it was made.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub enum Step {
@@ -41,6 +39,12 @@ pub enum Step {
 }
 
 impl Step {
+    /// The step as the page JSON keeps it: its number at the precision written, so that a page
+    /// read back from the cache equals the page as it was made.
+    pub fn recorded(self) -> Step {
+        self.to_string().parse().unwrap_or(self)
+    }
+
     /// Whether the step acts on evidence a page can fake (converging lines, shading, dark
     /// regions), so that its read is checked against the plain one.
     pub fn acts_on_weak_evidence(self) -> bool {
@@ -420,6 +424,17 @@ mod tests {
         let back: Vec<Step> = serde_json::from_str(&json).expect("parse");
         assert_eq!(back, steps);
         assert!(serde_json::from_str::<Step>(r#""sharpen""#).is_err());
+        // Measured numbers come back as written, and as recorded.
+        for made in [Step::Deskew(1.26), Step::Scale(1.337), Step::Invert(0.3549)] {
+            let kept = made.recorded();
+            let json = serde_json::to_string(&kept).expect("serialise");
+            assert_eq!(
+                serde_json::from_str::<Step>(&json).ok(),
+                Some(kept),
+                "{json}"
+            );
+        }
+        assert_eq!(Step::Invert(0.3549).recorded(), Step::Invert(0.35));
         let weak: Vec<_> = steps.iter().filter(|s| s.acts_on_weak_evidence()).collect();
         assert_eq!(
             weak,

@@ -712,7 +712,7 @@ impl Pipeline {
         }
         let deskew = (residual - f64::from(base)) as f32;
         let deskew = if deskew.abs() >= 0.05 {
-            steps.push(Step::Deskew((deskew * 10.0).round() / 10.0));
+            steps.push(Step::Deskew(deskew).recorded());
             deskew
         } else {
             0.0
@@ -721,13 +721,13 @@ impl Pipeline {
             steps.push(Step::Perspective);
         }
         if (scale - 1.0).abs() > 1e-3 {
-            steps.push(Step::Scale((scale * 100.0).round() / 100.0));
+            steps.push(Step::Scale(scale).recorded());
         }
         let tile = ((letter_out * 8.0) as u32).max(32);
         if self.invert
             && let Some(share) = illumination::invert_dark_regions(&mut image, tile)
         {
-            steps.push(Step::Invert((share * 100.0).round() / 100.0));
+            steps.push(Step::Invert(share).recorded());
         }
         if self.normalize {
             if illumination::uneven_background(&image, tile) {
