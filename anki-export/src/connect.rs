@@ -256,7 +256,8 @@ impl AnkiConnect {
             }
         };
         let decks: Vec<String> = self.call("deckNames", json!({})).await?;
-        if decks.iter().any(|d| d == deck.name()) {
+        let deck_in_anki = decks.iter().any(|d| d == deck.name());
+        if deck_in_anki {
             let query = format!(
                 "\"deck:{}\" tag:{}*",
                 search_escape(deck.name()),
@@ -295,7 +296,7 @@ impl AnkiConnect {
             }
         }
         let mut adopted = claimed;
-        if !decks.iter().any(|d| d == deck.name()) {
+        if !deck_in_anki {
             // A deck Anki does not have holds none of these notes.
             plans.extend(fresh.drain(..).map(|n| (n.index, Plan::Add(n))));
         }

@@ -72,8 +72,8 @@ pub fn id_tag(guid: &str) -> String {
     format!("{ID_TAG_PREFIX}{}", &hasher.finalize().to_hex()[..16])
 }
 
-#[cfg(feature = "anki-connect")]
 /// Tags with the note's id tag added at the end (and any stale id tag dropped).
+#[cfg(feature = "anki-connect")]
 pub fn with_id_tag(mut tags: Vec<String>, guid: &str) -> Vec<String> {
     tags.retain(|t| !t.to_lowercase().starts_with(ID_TAG_PREFIX));
     tags.push(id_tag(guid));

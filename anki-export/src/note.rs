@@ -68,10 +68,10 @@ pub fn prepare(deck: &Deck, base: Option<&Path>, with_media: bool) -> Notes {
 /// Where [`prepare_streaming`] hands each source image.
 pub type Store<'a> = dyn FnMut(Media) -> Result<()> + 'a;
 
-#[cfg(feature = "apkg")]
 /// Prepares every card of `deck` like [`prepare`], handing each source image to `store` as
 /// soon as it is made instead of keeping it, so memory does not grow with the number of images.
 /// The first error of `store` (a full disk, say) ends the preparation and is the error.
+#[cfg(feature = "apkg")]
 pub fn prepare_streaming(deck: &Deck, base: Option<&Path>, store: &mut Store<'_>) -> Result<Notes> {
     prepare_impl(deck, base, Some(store))
 }

@@ -7,8 +7,8 @@
 use crate::identity::stable_id;
 use crate::model::CardKind;
 
-#[cfg(feature = "apkg")]
 /// Styling that reads well on desktop and on phones, in light and night mode.
+#[cfg(feature = "apkg")]
 pub const CSS: &str = r#".card {
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK JP", "Helvetica Neue", Arial, sans-serif;
   font-size: 22px;

@@ -20,8 +20,8 @@ pub struct ExportOptions {
     pub modified: Option<SystemTime>,
 }
 
-#[cfg(feature = "apkg")]
 /// The note time used when none is given: 2020-01-01 00:00:00 UTC.
+#[cfg(feature = "apkg")]
 pub const FIXED_TIME: f64 = 1_577_836_800.0;
 
 /// What an export wrote and what it left out.

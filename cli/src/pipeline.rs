@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anki_export::Deck;
-
 use llm_client::{Document, LlmError, generate_batch};
 use ocr_core::{OcrError, ocr_batch};
 

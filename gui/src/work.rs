@@ -241,27 +241,25 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime, String> {
         .map_err(Clone::clone)
 }
 
-/// The app's cache folder, shared with the CLI.
-fn cache_root() -> Option<PathBuf> {
-    ocr_core::UserFolder::Cache.of_app(crate::files::APP)
+/// The folder of one of the caches: its environment variable, else its folder in the app's cache
+/// folder, as the CLI finds it.
+fn cache_folder(kind: ocr_core::CacheKind) -> Option<PathBuf> {
+    Cache::folder(
+        kind,
+        ocr_core::UserFolder::Cache
+            .of_app(crate::files::APP)
+            .as_deref(),
+    )
 }
 
 /// The cache of OCR pages, shared with the CLI (and moved by the same environment variable).
 pub fn ocr_cache() -> Option<Cache> {
-    Cache::open(Cache::folder(
-        ocr_core::CacheKind::Pages,
-        cache_root().as_deref(),
-    )?)
-    .ok()
+    Cache::open(cache_folder(ocr_core::CacheKind::Pages)?).ok()
 }
 
 /// The cache of model answers, shared with the CLI (and moved by the same environment variable).
 pub fn answer_cache() -> Option<ResponseCache> {
-    ResponseCache::open(Cache::folder(
-        ocr_core::CacheKind::Answers,
-        cache_root().as_deref(),
-    )?)
-    .ok()
+    ResponseCache::open(cache_folder(ocr_core::CacheKind::Answers)?).ok()
 }
 
 /// Decodes each file for showing, one after another.

@@ -202,7 +202,7 @@ impl Cache {
         std::env::var_os(kind.env_var())
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
-            .or_else(|| Some(root?.join(kind.name())))
+            .or_else(|| root.map(|r| r.join(kind.name())))
     }
 
     /// The folder this cache lives in.

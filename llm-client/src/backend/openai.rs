@@ -7,8 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
-use super::ApiKey;
-use super::{BackendIdentity, ChatBackend, ChatReply, ChatRequest};
+use super::{ApiKey, BackendIdentity, ChatBackend, ChatReply, ChatRequest};
 use crate::answer;
 use crate::error::{LlmError, Result};
 use crate::http::{RetryPolicy, redact_url};
