@@ -181,13 +181,21 @@ fn display() -> String {
 impl App {
     /// Starts the app on `images` with this settings file and a cache of its own.
     fn start(settings: &Path, cache: &Path, images: &[PathBuf]) -> App {
-        App::start_on(Bus::start(), settings, cache, images, Stdio::null())
+        App::start_on(Bus::start(), settings, cache, images, Stdio::null(), &[])
     }
 
-    /// Starts the app on a bus made beforehand; its stderr goes to `stderr`.
-    fn start_on(bus: Bus, settings: &Path, cache: &Path, images: &[PathBuf], stderr: Stdio) -> App {
+    /// Starts the app on a bus made beforehand, with `envs` set too; its stderr goes to `stderr`.
+    fn start_on(
+        bus: Bus,
+        settings: &Path,
+        cache: &Path,
+        images: &[PathBuf],
+        stderr: Stdio,
+        envs: &[(&str, &Path)],
+    ) -> App {
         let child = Command::new(env!("CARGO_BIN_EXE_ocr-to-anki-gui"))
             .args(images)
+            .envs(envs.iter().copied())
             .env("DISPLAY", display())
             .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
             .env("OCR_TO_ANKI_GUI_SETTINGS", settings)
@@ -672,6 +680,7 @@ fn the_api_key_comes_from_the_keyring_and_goes_nowhere_else() {
         &dir.path().join("cache"),
         &[sample("vocabulaire-photo.jpg")],
         Stdio::from(std::fs::File::create(&log).expect("log file")),
+        &[],
     );
     app.wait_for("the page to be read", 180, || app.enabled("generate"));
     app.activate(WINDOW_PATH, "generate", None);
@@ -707,6 +716,46 @@ fn the_api_key_comes_from_the_keyring_and_goes_nowhere_else() {
         let text = std::fs::read_to_string(&file).expect("readable");
         assert!(!text.contains(KEY), "{} holds the key", file.display());
     }
+}
+
+/// The files below `dir`, at any depth; none when it does not exist.
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_page_cache_goes_where_the_cli_s_variable_says() {
+    test_support::require!("DISPLAY", "an X display (scripts/test.sh starts Xvfb)");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = settings_file(dir.path(), "backend = \"builtin\"\n");
+    let cache = dir.path().join("cache");
+    let moved = dir.path().join("pages-elsewhere");
+    let files_in = |d: &Path| walk_files(d).len();
+    let app = App::start_on(
+        Bus::start(),
+        &settings,
+        &cache,
+        &[sample("vocabulaire.png")],
+        Stdio::null(),
+        &[("OCR_TO_ANKI_CACHE_DIR", &moved)],
+    );
+    app.wait_for("the page read and cached", 180, || files_in(&moved) > 0);
+    app.quit();
+    let default = cache.join("ocr-to-anki").join("ocr");
+    assert_eq!(
+        files_in(&default),
+        0,
+        "nothing goes to the default page cache when the variable moves it"
+    );
 }
 
 #[test]
