@@ -313,6 +313,36 @@ fn files_dropped_on_the_window_are_added() {
     });
 }
 
+#[test]
+fn a_folder_s_pages_come_in_the_order_people_count() {
+    with_display(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir.path().join("scans");
+        std::fs::create_dir(&folder).expect("folder");
+        for name in ["page10.png", "page2.png", "Page1.png", ".hidden.png"] {
+            std::fs::copy(sample("vocabulaire.png"), folder.join(name)).expect("copy");
+        }
+        let w = window(dir.path());
+        w.add_files(vec![folder]);
+        let names: Vec<String> = w
+            .imp()
+            .pages
+            .borrow()
+            .iter()
+            .map(|p| {
+                p.path
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["Page1.png", "page2.png", "page10.png"]);
+        wait_for("the pages to be read", 180, || !w.busy());
+        close_discarding(&w);
+    });
+}
+
 /// The message dialog shown over `window` whose heading starts with `heading`, if one is; fails
 /// the test on any other dialog.
 fn dialog_headed(window: &Window, heading: &str) -> Option<adw::MessageDialog> {
