@@ -246,6 +246,45 @@ pub fn line_angle_near(letters: &[Blob], base: f32, max_skew: f32) -> Option<f32
     sharpest_angle(letters, base - max_skew, base + max_skew).map(|(a, _)| a)
 }
 
+/// The direction of the text lines as the letters themselves show it, in degrees near 0: the
+/// median direction from each letter to its nearest neighbour on its right within a word's
+/// reach. Unlike a projection profile, which rows of short labels side by side can line up at
+/// a tilt, this sees only neighbouring letters. `None` with too few neighbour pairs.
+pub fn local_line_angle(letters: &[Blob], size: u32) -> Option<f32> {
+    let size = size.max(1) as f32;
+    let mut pts: Vec<(f32, f32)> = letters
+        .iter()
+        .filter(|b| {
+            let h = b.bbox.height as f32;
+            h >= 0.5 * size && h <= 2.0 * size && b.bbox.width as f32 <= 2.0 * size
+        })
+        .map(centre)
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut angles: Vec<f32> = Vec::new();
+    for (i, &(x, y)) in pts.iter().enumerate() {
+        let mut best: Option<(f32, f32)> = None;
+        for &(nx, ny) in pts[i + 1..].iter().take_while(|p| p.0 - x <= 2.0 * size) {
+            let (dx, dy) = (nx - x, ny - y);
+            if dx < 0.3 * size || dy.abs() > 0.5 * dx {
+                continue;
+            }
+            let d = dx.hypot(dy);
+            if best.is_none_or(|b| d < b.0) {
+                best = Some((d, dy.atan2(dx).to_degrees()));
+            }
+        }
+        if let Some((_, a)) = best {
+            angles.push(a);
+        }
+    }
+    if angles.len() < 20 {
+        return None;
+    }
+    let mid = angles.len() / 2;
+    Some(*angles.select_nth_unstable_by(mid, f32::total_cmp).1)
+}
+
 /// The angle in `[lo, hi]` whose projection profile is sharpest, with its score.
 fn sharpest_angle(letters: &[Blob], lo: f32, hi: f32) -> Option<(f32, f32)> {
     if letters.len() < 10 {

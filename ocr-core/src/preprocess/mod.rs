@@ -817,6 +817,10 @@ const CLEAN_MAX_LETTER: u32 = 60;
 /// The smallest tilt, in degrees, straightened on a clean page.
 const CLEAN_MIN_SKEW: f32 = 2.0;
 
+/// How far, in degrees, the lines' direction from the projection profile may lie from the one
+/// neighbouring letters show for the page to be deskewed by it.
+const LOCAL_ANGLE_AGREEMENT: f32 = 1.5;
+
 /// The most a page is enlarged: beyond it the extra pixels cost time and no accuracy.
 const MAX_ENLARGE: f32 = 2.5;
 
@@ -1119,9 +1123,14 @@ pub fn measure(gray: &GrayImage, max_skew: f32) -> Measurements {
     let flat = illumination::normalize_illumination(&small, sw.max(sh) / 25);
     let letters = layout::letters(&binarize::sauvola(&flat, 31, 0.2));
     let angle = layout::line_angle(&letters, max_skew);
-    let horizontal_angle = layout::line_angle_near(&letters, 0.0, max_skew);
     let vertical = angle.is_some_and(|a| a > 45.0);
     let size = layout::letter_size(&letters, vertical);
+    // A tilt the profile finds but the letters' own neighbours do not show (rows of labels
+    // side by side, lined up at a slant) is no evidence for deskewing.
+    let horizontal_angle = layout::line_angle_near(&letters, 0.0, max_skew).filter(|a| {
+        let local = size.and_then(|s| layout::local_line_angle(&letters, s));
+        local.is_none_or(|l| (a - l).abs() <= LOCAL_ANGLE_AGREEMENT)
+    });
     let ink = layout::ink_letter_size(&letters, vertical);
     let bounds = size.and_then(|s| layout::text_bounds(&letters, s, s * 2, sw, sh));
     let ascender_votes = size.filter(|_| !vertical).map(|s| {
