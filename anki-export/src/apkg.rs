@@ -10,23 +10,37 @@ use crate::error::{ExportError, Result};
 use crate::identity::stable_id;
 use crate::model::Deck;
 use crate::note;
-use crate::notetype::{CSS, NoteType};
+use crate::notetype::{IMAGE_OCCLUSION_STOCK_KIND, NoteType};
 use crate::summary::{ExportOptions, ExportSummary, FIXED_TIME, nothing_to_write};
 
 fn model(t: &NoteType) -> Model {
-    let fields = t.fields.iter().map(|f| Field::new(f)).collect();
+    // Image occlusion's fields carry their role (their index), as in Anki's own note type; all
+    // but Comments may not be deleted.
+    let fields = t
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match t.occlusion {
+            true => Field::new(f).tag(i as u32, i < 4),
+            false => Field::new(f),
+        })
+        .collect();
     let templates = t
         .templates
         .iter()
         .map(|tpl| Template::new(tpl.name).qfmt(&tpl.front).afmt(&tpl.back))
         .collect();
-    Model::new(t.id(), t.name, fields, templates)
-        .css(CSS)
+    let model = Model::new(t.id(), t.name, fields, templates)
+        .css(t.css())
         .model_type(if t.cloze {
             ModelType::Cloze
         } else {
             ModelType::FrontBack
-        })
+        });
+    match t.occlusion {
+        true => model.original_stock_kind(IMAGE_OCCLUSION_STOCK_KIND),
+        false => model,
+    }
 }
 
 /// Writes `deck` to `path` as an `.apkg`. The file appears only once complete; an existing file
@@ -63,10 +77,7 @@ pub fn write_apkg(deck: &Deck, path: &Path, options: &ExportOptions) -> Result<E
     };
 
     let models: BTreeMap<&str, Model> =
-        [NoteType::basic(), NoteType::reversed(), NoteType::cloze()]
-            .iter()
-            .map(|t| (t.name, model(t)))
-            .collect();
+        NoteType::all().iter().map(|t| (t.name, model(t))).collect();
     let mut anki_deck = genanki_rs::Deck::new(stable_id("deck", deck.name()), deck.name(), "");
     for n in &notes.notes {
         let model = models[n.note_type.name].clone();

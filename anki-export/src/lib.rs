@@ -48,8 +48,8 @@ pub use media::Media;
 #[cfg(feature = "media")]
 pub use media::load as load_media;
 pub use model::{
-    Card, CardKind, Deck, FORMAT_VERSION, MAX_CARD_BYTES, MAX_CLOZE_NUMBER, Source,
-    validate_deck_name,
+    Card, CardKind, Deck, FORMAT_VERSION, MAX_CARD_BYTES, MAX_CLOZE_NUMBER, MAX_MASKS, Mask,
+    OcclusionMode, Source, validate_deck_name,
 };
 pub use notetype::{NoteType, Template};
 pub use summary::{ExportOptions, ExportSummary};

@@ -61,6 +61,8 @@ struct Page {
     /// The image format; `None` for a PDF, whose pages are drawn, and for HEIC and AVIF.
     format: Option<ImageFormat>,
     decoded: Option<Result<DynamicImage, String>>,
+    /// Whether the file declares an orientation other than upright.
+    turned: bool,
 }
 
 #[cfg(feature = "media")]
@@ -79,16 +81,22 @@ impl Page {
             page: page.page,
             format,
             decoded: None,
+            turned: false,
         })
     }
 
     /// The page's pixels, EXIF orientation applied, so regions are in the pixels the user sees.
     fn image(&mut self) -> Result<&DynamicImage, String> {
-        let (bytes, page) = (&self.bytes, self.page);
+        let (bytes, page, turned) = (&self.bytes, self.page, &mut self.turned);
         self.decoded
             .get_or_insert_with(|| {
                 page_image::decode(bytes, page, &Limits::default())
-                    .map(|d| d.image)
+                    .map(|d| {
+                        *turned = d
+                            .orientation
+                            .is_some_and(|o| o != image::metadata::Orientation::NoTransforms);
+                        d.image
+                    })
                     .map_err(|e| e.to_string())
             })
             .as_ref()
@@ -106,14 +114,60 @@ impl<'a> Library<'a> {
         }
     }
 
+    fn page(&mut self, path: PathBuf) -> Result<&mut Page, String> {
+        if self.current.as_ref().is_none_or(|(p, _)| *p != path) {
+            let page = Page::read(&path);
+            self.current = Some((path, page));
+        }
+        match &mut self.current {
+            Some((_, page)) => page.as_mut().map_err(|e| e.clone()),
+            None => Err("no page".into()),
+        }
+    }
+
+    /// Reads a whole image upright, as an occlusion card shows it, with its size in pixels
+    /// (EXIF orientation applied), which its masks are measured in. A file that is already
+    /// upright and that browsers show goes in as it is; any other becomes JPEG (photos) or PNG.
+    pub fn load_upright(&mut self, image: &Path) -> Result<(Media, (u32, u32)), String> {
+        let source = Source {
+            image: image.to_owned(),
+            region: None,
+            quote: None,
+        };
+        let page = self.page(resolve(&source, self.base))?;
+        let size = {
+            let img = page.image()?;
+            (img.width(), img.height())
+        };
+        if !page.turned {
+            return Ok((self.load(&source)?, size));
+        }
+        let mut stem = clean_stem(&PageRef::parse(image).file);
+        stem.push_str("-upright");
+        let (format, ext) = match page.format {
+            Some(ImageFormat::Jpeg) => (ImageFormat::Jpeg, "jpg"),
+            _ => (ImageFormat::Png, "png"),
+        };
+        let name = format!("{stem}-{}.{ext}", short_hash(&[&page.bytes, b"upright"]));
+        let img = page.image()?;
+        let mut bytes = Vec::new();
+        let written = match format {
+            ImageFormat::Jpeg => img.to_rgb8().write_with_encoder(
+                image::codecs::jpeg::JpegEncoder::new_with_quality(
+                    &mut Cursor::new(&mut bytes),
+                    90,
+                ),
+            ),
+            _ => img.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png),
+        };
+        written.map_err(|e| e.to_string())?;
+        Ok((Media { name, bytes }, size))
+    }
+
     /// Reads a source image (and crops its region); the error is a human-readable cause.
     pub fn load(&mut self, source: &Source) -> Result<Media, String> {
         let path = resolve(source, self.base);
-        let page = match &mut self.current {
-            Some((p, page)) if *p == path => page,
-            slot => &mut slot.insert((path.clone(), Page::read(&path))).1,
-        };
-        let page = page.as_mut().map_err(|e| e.clone())?;
+        let page = self.page(path.clone())?;
         let mut stem = clean_stem(&PageRef::parse(&path).file);
         // Pages of one file share its bytes: the page number keeps their media apart.
         let page_tag = page.page.map(|n| format!("#{n}")).unwrap_or_default();

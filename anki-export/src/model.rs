@@ -18,6 +18,9 @@ pub const MAX_CARD_BYTES: usize = 1 << 20;
 /// naming a card past 65535 is refused whole on import (`IntegralValueOutOfRange`).
 pub const MAX_CLOZE_NUMBER: u32 = 500;
 
+/// Most masks on one occlusion card.
+pub const MAX_MASKS: usize = 1000;
+
 /// What a card asks and answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -45,6 +48,56 @@ pub enum CardKind {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         extra: String,
     },
+    /// An image with its labels hidden: one card per deletion, each asking for what its masks
+    /// hide (Anki's native Image Occlusion).
+    Occlusion {
+        /// The image, relative to the cards file or absolute.
+        image: PathBuf,
+        /// The hidden regions, in the image's pixels.
+        masks: Vec<Mask>,
+        /// Whether the other deletions stay hidden while one is asked.
+        #[serde(default)]
+        mode: OcclusionMode,
+        /// Shown above the image: a title, a question.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        header: String,
+        /// Shown under the answer.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        extra: String,
+    },
+}
+
+/// One hidden region of an occlusion card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mask {
+    /// The region `[x, y, width, height]` in the image's pixels (EXIF orientation applied).
+    pub region: [u32; 4],
+    /// What the mask hides, as read from the page.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    /// Its deletion, counting from 1: masks with the same number are asked together.
+    pub cloze: u32,
+}
+
+/// What an occlusion card shows of the other deletions while it asks one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OcclusionMode {
+    /// Hide all, guess one: every mask stays over the image.
+    #[default]
+    HideAll,
+    /// Hide one, guess one: only the asked deletion is hidden.
+    HideOne,
+}
+
+impl OcclusionMode {
+    /// The mode's name as cards.json writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            OcclusionMode::HideAll => "hide-all",
+            OcclusionMode::HideOne => "hide-one",
+        }
+    }
 }
 
 impl CardKind {
@@ -54,6 +107,7 @@ impl CardKind {
             CardKind::Basic { .. } => "basic",
             CardKind::Reversed { .. } => "reversed",
             CardKind::Cloze { .. } => "cloze",
+            CardKind::Occlusion { .. } => "occlusion",
         }
     }
 
@@ -64,6 +118,27 @@ impl CardKind {
                 vec![front, back]
             }
             CardKind::Cloze { text, .. } => vec![text],
+            // The image by its path, then what each mask hides.
+            CardKind::Occlusion { image, masks, .. } => {
+                std::iter::once(image.to_str().unwrap_or(""))
+                    .chain(masks.iter().map(|m| m.label.as_str()))
+                    .collect()
+            }
+        }
+    }
+
+    /// How many cards the card becomes in Anki.
+    pub fn card_count(&self) -> usize {
+        match self {
+            CardKind::Basic { .. } => 1,
+            CardKind::Reversed { .. } => 2,
+            CardKind::Cloze { text, .. } => crate::html::cloze_numbers(text).len(),
+            CardKind::Occlusion { masks, .. } => {
+                let mut numbers: Vec<u32> = masks.iter().map(|m| m.cloze).collect();
+                numbers.sort_unstable();
+                numbers.dedup();
+                numbers.len()
+            }
         }
     }
 }
@@ -113,6 +188,17 @@ impl Card {
         Card::of(CardKind::Reversed {
             front: front.into(),
             back: back.into(),
+        })
+    }
+
+    /// An image occlusion card hiding `masks` of `image`, all hidden while one is asked.
+    pub fn occlusion(image: impl Into<PathBuf>, masks: Vec<Mask>) -> Card {
+        Card::of(CardKind::Occlusion {
+            image: image.into(),
+            masks,
+            mode: OcclusionMode::default(),
+            header: String::new(),
+            extra: String::new(),
         })
     }
 
@@ -216,6 +302,7 @@ impl Card {
             .sum::<usize>()
             + match &self.kind {
                 CardKind::Cloze { extra, .. } => extra.len(),
+                CardKind::Occlusion { header, extra, .. } => header.len() + extra.len(),
                 _ => 0,
             };
         if let Some(id) = &self.id
@@ -257,6 +344,33 @@ impl Card {
                         "cloze card without a deletion such as {{{{c1::word}}}}: {:?}",
                         preview(text)
                     ));
+                }
+            }
+            CardKind::Occlusion { image, masks, .. } => {
+                if image.as_os_str().is_empty() {
+                    return invalid("occlusion card without an image".into());
+                }
+                if masks.is_empty() {
+                    return invalid("occlusion card without a mask".into());
+                }
+                if masks.len() > MAX_MASKS {
+                    return invalid(format!(
+                        "{} masks, more than the {MAX_MASKS} one card may have",
+                        masks.len()
+                    ));
+                }
+                for (i, m) in masks.iter().enumerate() {
+                    let [_, _, w, h] = m.region;
+                    if w == 0 || h == 0 {
+                        return invalid(format!("mask {} has no area", i + 1));
+                    }
+                    if m.cloze == 0 || m.cloze > MAX_CLOZE_NUMBER {
+                        return invalid(format!(
+                            "mask {} has deletion number {}; use 1 to {MAX_CLOZE_NUMBER}",
+                            i + 1,
+                            m.cloze
+                        ));
+                    }
                 }
             }
         }
@@ -447,7 +561,7 @@ mod tests {
 
     #[test]
     fn unknown_kind_and_bad_json_name_the_file() {
-        let text = r#"{"version": 1, "deck": "D", "cards": [{"kind": "occlusion"}]}"#;
+        let text = r#"{"version": 1, "deck": "D", "cards": [{"kind": "diagram"}]}"#;
         let err = Deck::from_json(text, Path::new("x.json")).expect_err("unknown kind");
         assert!(err.to_string().contains("x.json"), "{err}");
         let err = Deck::from_json("{", Path::new("y.json")).expect_err("bad json");

@@ -9,7 +9,7 @@ use crate::html;
 use crate::media::Media;
 #[cfg(feature = "media")]
 use crate::media::{self, Library};
-use crate::model::{CardKind, Deck, MAX_CARD_BYTES, Source};
+use crate::model::{CardKind, Deck, MAX_CARD_BYTES, Mask, OcclusionMode, Source};
 use crate::notetype::NoteType;
 
 /// One note as every writer needs it.
@@ -21,8 +21,8 @@ pub struct Note {
     pub guid: String,
     /// The note type it belongs to.
     pub note_type: NoteType,
-    /// Field HTML, in the note type's order (the last is Source).
-    pub fields: [String; 3],
+    /// Field HTML, in the note type's order.
+    pub fields: Vec<String>,
     /// Anki tags.
     pub tags: Vec<String>,
     /// The name of its source image in [`Notes::media`], when it has one that could be read.
@@ -74,6 +74,46 @@ pub type Store<'a> = dyn FnMut(Media) -> Result<()> + 'a;
 #[cfg(feature = "apkg")]
 pub fn prepare_streaming(deck: &Deck, base: Option<&Path>, store: &mut Store<'_>) -> Result<Notes> {
     prepare_impl(deck, base, Some(store))
+}
+
+/// The Occlusion field: one `{{cN::image-occlusion:rect:…}}` per mask, placed in fractions of
+/// the upright image of `size`, as Anki's occlusion editor writes them.
+fn occlusion_field(
+    masks: &[Mask],
+    mode: OcclusionMode,
+    size: (u32, u32),
+) -> Result<String, String> {
+    let (iw, ih) = size;
+    let fraction = |v: u32, of: u32| {
+        let text = format!("{:.4}", f64::from(v) / f64::from(of.max(1)));
+        // Anki writes `.25`, not `0.25`.
+        text.strip_prefix('0').map(str::to_owned).unwrap_or(text)
+    };
+    let mut out = String::new();
+    for (i, m) in masks.iter().enumerate() {
+        let [x, y, w, h] = m.region;
+        if x >= iw || y >= ih {
+            return Err(format!(
+                "mask {} [{x}, {y}, {w}, {h}] lies outside the {iw}x{ih} image",
+                i + 1
+            ));
+        }
+        let (w, h) = (w.min(iw - x), h.min(ih - y));
+        out.push_str(&format!(
+            "{{{{c{}::image-occlusion:rect:left={}:top={}:width={}:height={}{}}}}}<br>",
+            m.cloze,
+            fraction(x, iw),
+            fraction(y, ih),
+            fraction(w, iw),
+            fraction(h, ih),
+            if mode == OcclusionMode::HideAll {
+                ":oi=1"
+            } else {
+                ""
+            },
+        ));
+    }
+    Ok(out)
 }
 
 /// A source image and its region, as cards name them.
@@ -140,22 +180,75 @@ fn prepare_impl(
             continue;
         }
         let note_type = NoteType::for_kind(&card.kind);
-        let (first, second, cards) = match &card.kind {
-            CardKind::Basic { front, back } => (html::field(front), html::field(back), 1),
-            CardKind::Reversed { front, back } => (html::field(front), html::field(back), 2),
-            CardKind::Cloze { text, extra } => {
-                let text = html::field(text);
-                let n = html::cloze_numbers(&text).len();
-                (text, html::field(extra), n)
-            }
-        };
         // The image is loaded here but stored only once the note is known to fit.
         let mut fresh: Option<Media> = None;
         let mut image: Option<(Region, Result<String, String>)> = None;
+        let (fields, cards) = match &card.kind {
+            CardKind::Basic { front, back } | CardKind::Reversed { front, back } => (
+                vec![html::field(front), html::field(back)],
+                card.kind.card_count(),
+            ),
+            CardKind::Cloze { text, extra } => {
+                let text = html::field(text);
+                let n = html::cloze_numbers(&text).len();
+                (vec![text, html::field(extra)], n)
+            }
+            CardKind::Occlusion {
+                image: path,
+                masks,
+                mode,
+                header,
+                extra,
+            } => {
+                // The image is the card: without it there is nothing to ask.
+                let loaded_image: Result<(Media, (u32, u32)), String> = match store.is_some() {
+                    #[cfg(feature = "media")]
+                    true => library.load_upright(path),
+                    _ => Err(
+                        "image occlusion needs its image as media, which this format \
+                              cannot carry: write an .apkg or push to Anki"
+                            .into(),
+                    ),
+                };
+                let occluded = loaded_image.and_then(|(m, size)| {
+                    occlusion_field(masks, *mode, size).map(|field| (m, field))
+                });
+                match occluded {
+                    Ok((m, field)) => {
+                        let name = m.name.clone();
+                        let image_field = format!(r#"<img src="{}">"#, html::attr(&name));
+                        fresh = Some(m);
+                        image = Some(((path.clone(), None), Ok(name)));
+                        let labels: Vec<String> = masks
+                            .iter()
+                            .filter(|m| !m.label.trim().is_empty())
+                            .map(|m| format!("{}. {}", m.cloze, html::escape(m.label.trim())))
+                            .collect();
+                        (
+                            vec![
+                                field,
+                                image_field,
+                                html::field(header),
+                                html::field(extra),
+                                labels.join("<br>"),
+                            ],
+                            card.kind.card_count(),
+                        )
+                    }
+                    Err(reason) => {
+                        out.problems.push(ExportError::InvalidCard {
+                            index,
+                            reason: format!("image occlusion of {}: {reason}", path.display()),
+                        });
+                        continue;
+                    }
+                }
+            }
+        };
         // Without the `media` feature no image is read: sources are named, as with `with_media`
         // false.
         #[cfg(feature = "media")]
-        if let (Some(source), true) = (&card.source, store.is_some()) {
+        if let (Some(source), true, false) = (&card.source, store.is_some(), note_type.occlusion) {
             let key = (media::resolve(source, base), source.region);
             let found = match loaded.get(&key) {
                 Some(known) => known.clone(),
@@ -170,12 +263,11 @@ fn prepare_impl(
             }
             image = Some((key, found));
         }
-        let name = image.as_ref().and_then(|(_, r)| r.as_ref().ok());
-        let fields = [
-            first,
-            second,
-            source_html(card.source.as_ref(), name.map(String::as_str)),
-        ];
+        let mut fields = fields;
+        if !note_type.occlusion {
+            let name = image.as_ref().and_then(|(_, r)| r.as_ref().ok());
+            fields.push(source_html(card.source.as_ref(), name.map(String::as_str)));
+        }
         // The limit holds for the note as Anki stores it: escaped, with its quote and source.
         let written: usize = fields.iter().map(String::len).sum();
         if written > MAX_CARD_BYTES {
@@ -195,7 +287,9 @@ fn prepare_impl(
                 store(m)?;
                 media_names.insert(name);
             }
-            loaded.insert(key.clone(), found.clone());
+            if !note_type.occlusion {
+                loaded.insert(key.clone(), found.clone());
+            }
         }
         let mut media = None;
         match image {
@@ -257,6 +351,7 @@ mod tests {
         }
         let cloze = &notes.notes[1];
         assert_eq!((cloze.cards, cloze.fields[2].as_str()), (2, "gone.png"));
+        assert_eq!(cloze.fields.len(), cloze.note_type.fields.len());
         assert_eq!(notes.notes[2].fields[0], "&lt;b&gt;");
         assert_eq!(notes.notes[2].cards, 2);
     }

@@ -1,4 +1,4 @@
-//! The three note types the exporter writes, with their fields, templates and CSS.
+//! The four note types the exporter writes, with their fields, templates and CSS.
 //!
 //! Their names carry the tool's name so that they never clash with the stock note types of a
 //! user's collection (which may have other fields), and their ids derive from those names, so every
@@ -35,6 +35,32 @@ hr#answer { border: 0; border-top: 1px solid #c7c7cc; margin: 1em auto; max-widt
 }
 "#;
 
+/// Anki's own styling of its Image Occlusion note type (the mask colours its reviewer reads).
+#[cfg(feature = "apkg")]
+pub const OCCLUSION_CSS: &str = r#"#image-occlusion-canvas {
+    --inactive-shape-color: #ffeba2;
+    --active-shape-color: #ff8e8e;
+    --inactive-shape-border: 1px #212121;
+    --active-shape-border: 1px #212121;
+    --highlight-shape-color: #ff8e8e00;
+    --highlight-shape-border: 1px #ff8e8e;
+}
+
+.card {
+    font-family: arial;
+    font-size: 20px;
+    text-align: center;
+    color: black;
+    background-color: white;
+}
+"#;
+
+/// The stock kind Anki records for its Image Occlusion note type (`originalStockKind`).
+pub const IMAGE_OCCLUSION_STOCK_KIND: i64 = 6;
+
+/// The fields of Anki's Image Occlusion note type, in its order (their tags are their indexes).
+pub const OCCLUSION_FIELDS: [&str; 5] = ["Occlusion", "Image", "Header", "Back Extra", "Comments"];
+
 const SOURCE: &str = r#"{{#Source}}<div class="source">{{Source}}</div>{{/Source}}"#;
 
 /// One card template: its name and the HTML of its two sides.
@@ -48,7 +74,7 @@ pub struct Template {
     pub back: String,
 }
 
-/// A note type: name, fields, templates, and whether it is a cloze type.
+/// A note type: name, fields, templates, and whether it is a cloze or an image occlusion type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteType {
     /// Its name in Anki.
@@ -57,11 +83,13 @@ pub struct NoteType {
     /// which Anki's text importer fills.
     pub stock: &'static str,
     /// Field names, in order.
-    pub fields: [&'static str; 3],
+    pub fields: &'static [&'static str],
     /// One template per card a note makes (a cloze type has one for all its deletions).
     pub templates: Vec<Template>,
     /// Whether cards come from `{{cN::…}}` deletions.
     pub cloze: bool,
+    /// Whether it is Anki's Image Occlusion (a cloze type whose deletions are masks).
+    pub occlusion: bool,
 }
 
 impl NoteType {
@@ -70,9 +98,10 @@ impl NoteType {
         NoteType {
             name: "ocr-to-anki Basic",
             stock: "Basic",
-            fields: ["Front", "Back", "Source"],
+            fields: &["Front", "Back", "Source"],
             templates: vec![side("Card 1", "Front", "Back")],
             cloze: false,
+            occlusion: false,
         }
     }
 
@@ -81,12 +110,13 @@ impl NoteType {
         NoteType {
             name: "ocr-to-anki Basic (and reversed card)",
             stock: "Basic (and reversed card)",
-            fields: ["Front", "Back", "Source"],
+            fields: &["Front", "Back", "Source"],
             templates: vec![
                 side("Card 1", "Front", "Back"),
                 side("Card 2", "Back", "Front"),
             ],
             cloze: false,
+            occlusion: false,
         }
     }
 
@@ -95,7 +125,7 @@ impl NoteType {
         NoteType {
             name: "ocr-to-anki Cloze",
             stock: "Cloze",
-            fields: ["Text", "Back Extra", "Source"],
+            fields: &["Text", "Back Extra", "Source"],
             templates: vec![Template {
                 name: "Cloze",
                 front: r#"<div class="content">{{cloze:Text}}</div>"#.into(),
@@ -104,7 +134,65 @@ impl NoteType {
                 ),
             }],
             cloze: true,
+            occlusion: false,
         }
+    }
+
+    /// Anki's own Image Occlusion: the same fields and templates, marked as its stock kind so
+    /// that Anki's reviewer draws the masks and its occlusion editor opens the notes.
+    pub fn occlusion() -> NoteType {
+        let [occlusion, image, header, back_extra, _] = OCCLUSION_FIELDS;
+        let front = format!(
+            r#"{{{{#{header}}}}}<div>{{{{{header}}}}}</div>{{{{/{header}}}}}
+<div style="display: none">{{{{cloze:{occlusion}}}}}</div>
+<div id="err"></div>
+<div id="image-occlusion-container">
+    {{{{{image}}}}}
+    <canvas id="image-occlusion-canvas"></canvas>
+</div>
+<script>
+try {{
+    anki.imageOcclusion.setup();
+}} catch (exc) {{
+    document.getElementById("err").innerHTML = `Error loading image occlusion. Is your Anki version up to date?<br><br>${{exc}}`;
+}}
+</script>
+"#
+        );
+        let back = format!(
+            r#"{front}
+<div><button id="toggle">Toggle Masks</button></div>
+{{{{#{back_extra}}}}}<div>{{{{{back_extra}}}}}</div>{{{{/{back_extra}}}}}
+"#
+        );
+        NoteType {
+            name: "ocr-to-anki Image Occlusion",
+            stock: "Image Occlusion",
+            fields: &OCCLUSION_FIELDS,
+            templates: vec![Template {
+                name: "Image Occlusion",
+                front,
+                back,
+            }],
+            cloze: true,
+            occlusion: true,
+        }
+    }
+
+    /// Every note type the exporter writes.
+    pub fn all() -> [NoteType; 4] {
+        [
+            NoteType::basic(),
+            NoteType::reversed(),
+            NoteType::cloze(),
+            NoteType::occlusion(),
+        ]
+    }
+
+    /// The styling of its cards.
+    #[cfg(feature = "apkg")]
+    pub fn css(&self) -> &'static str {
+        if self.occlusion { OCCLUSION_CSS } else { CSS }
     }
 
     /// The note type a card of this kind becomes.
@@ -113,6 +201,7 @@ impl NoteType {
             CardKind::Basic { .. } => NoteType::basic(),
             CardKind::Reversed { .. } => NoteType::reversed(),
             CardKind::Cloze { .. } => NoteType::cloze(),
+            CardKind::Occlusion { .. } => NoteType::occlusion(),
         }
     }
 
@@ -150,13 +239,19 @@ mod tests {
         let c = NoteType::cloze();
         assert!(c.templates[0].back.contains("{{#Back Extra}}"));
         assert!(c.templates[0].front.contains("{{cloze:Text}}"));
+        let o = NoteType::occlusion();
+        assert!(o.templates[0].front.contains("{{cloze:Occlusion}}"));
+        assert!(o.templates[0].front.contains("{{Image}}"));
+        assert!(o.templates[0].back.contains("{{#Back Extra}}"));
+        assert!(o.templates[0].front.contains("anki.imageOcclusion.setup()"));
     }
 
     #[test]
     fn ids_differ_per_type_and_stay_put() {
-        let ids = [NoteType::basic(), NoteType::reversed(), NoteType::cloze()].map(|t| t.id());
-        assert_ne!(ids[0], ids[1]);
-        assert_ne!(ids[1], ids[2]);
+        let ids = NoteType::all().map(|t| t.id());
+        for (i, a) in ids.iter().enumerate() {
+            assert!(!ids[i + 1..].contains(a), "{ids:?}");
+        }
         assert_eq!(ids[0], NoteType::basic().id());
     }
 }

@@ -4,7 +4,10 @@ Usage: anki_check.py FILE [FILE...]
 Each FILE (.apkg, or a .txt/.tsv/.csv for the text importer) is imported in turn into the same
 new, empty collection, the way Anki's File > Import does it. Prints one JSON object:
   imports: per file, the importer's log counts (new, updated, duplicate, ...)
-  notes:   every note: guid, note type, fields, tags, card count, card ordinals, decks
+  notes:   every note: guid, note type, fields, tags, card count, card ordinals, decks, the note
+           type's original stock kind (6: image occlusion), the first card's rendered question,
+           and for image occlusion notes what Anki's occlusion editor reads of them (image
+           file, masks per deletion as fractions of the image, hide-all mode) or its error
   media:   every file in the collection's media folder with its SHA-256
   decks:   every deck name
 """
@@ -57,8 +60,37 @@ def main(paths):
             for nid in col.find_notes(""):
                 note = col.get_note(nid)
                 cards = note.cards()
+                stock_kind = note.note_type().get("originalStockKind", 0)
+                occlusion = None
+                if stock_kind == 6:
+                    answer = col.get_image_occlusion_note(nid)
+                    if answer.HasField("note"):
+                        io = answer.note
+                        occlusion = {
+                            "image": io.image_file_name,
+                            "image_bytes": len(io.image_data),
+                            "hide_all": io.occlude_inactive,
+                            "masks": [
+                                {
+                                    "ordinal": o.ordinal,
+                                    "shapes": [
+                                        {
+                                            "shape": sh.shape,
+                                            **{p.name: p.value for p in sh.properties},
+                                        }
+                                        for sh in o.shapes
+                                    ],
+                                }
+                                for o in io.occlusions
+                            ],
+                        }
+                    else:
+                        occlusion = {"error": answer.error}
                 notes.append(
                     {
+                        "stock_kind": stock_kind,
+                        "question": cards[0].question() if cards else "",
+                        "occlusion": occlusion,
                         "guid": note.guid,
                         "notetype": note.note_type()["name"],
                         "fields": dict(note.items()),

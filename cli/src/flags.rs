@@ -138,7 +138,8 @@ pub struct CardFlags {
     /// The environment variable holding the API key of an OpenAI-compatible server.
     #[arg(long, default_value = DEFAULT_API_KEY_ENV, value_name = "VAR")]
     pub api_key_env: String,
-    /// Kinds of card to make, comma-separated: basic, reversed, cloze, vocabulary.
+    /// Kinds of card to make, comma-separated: basic, reversed, cloze, vocabulary, occlusion
+    /// (labelled diagrams, from the page's layout).
     #[arg(
         short,
         long,

@@ -143,6 +143,13 @@ impl Summary {
                 if r.no_list == 1 { "" } else { "s" }
             );
         }
+        if r.no_labels > 0 {
+            out += &format!(
+                "no labelled diagram found on {} page{}\n",
+                r.no_labels,
+                if r.no_labels == 1 { "" } else { "s" }
+            );
+        }
         if let Some(output) = &self.output {
             let notes = self
                 .notes

@@ -65,6 +65,10 @@ pub fn doubts(card: &Card, page: Option<&Page>) -> Vec<Doubt> {
             out.push(Doubt::UnsureWords);
         }
     }
+    // An occlusion card's labels are short by nature: a single letter is a fair label.
+    if matches!(card.kind, anki_export::CardKind::Occlusion { .. }) {
+        return out;
+    }
     let sides = card.kind.identity_fields();
     if sides.iter().any(|s| stray_marks(s)) {
         out.push(Doubt::NotWords);

@@ -9,7 +9,8 @@ use async_trait::async_trait;
 use futures_util::future::join_all;
 
 use crate::error::{LlmError, Result};
-use crate::request::{CardOptions, Document, GenerationRequest};
+use crate::occlusion::occlusion_card;
+use crate::request::{CardOptions, Document, GenerationRequest, KindWanted};
 use crate::validate::{DropReason, Report};
 
 /// Cards made from a request, with the count of what was made and left out.
@@ -176,11 +177,30 @@ async fn generate_each(
             {
                 options.material_language = language.clone();
             }
+            // Occlusion cards come from the page's layout; the generator makes the rest.
+            let occlusion = options
+                .kinds
+                .contains(&KindWanted::Occlusion)
+                .then(|| occlusion_card(&doc, &options));
+            options.kinds.retain(|k| *k != KindWanted::Occlusion);
             let request = GenerationRequest {
                 documents: vec![doc],
                 options,
             };
-            let result = generator.generate(&request).await;
+            let mut result = match request.options.kinds.is_empty() {
+                true => Ok(Generation::default()),
+                false => generator.generate(&request).await,
+            };
+            if let (Some(card), Ok(generation)) = (occlusion, result.as_mut()) {
+                match card {
+                    Some(card) => {
+                        generation.report.proposed += 1;
+                        generation.report.made += 1;
+                        generation.cards.insert(0, card);
+                    }
+                    None => generation.report.no_labels += 1,
+                }
+            }
             progress(BatchProgress {
                 index,
                 name: &name,

@@ -142,6 +142,7 @@ mod tests {
             image: Some("p.png".into()),
             text: String::new(),
             language: None,
+            labels: Vec::new(),
             words: words
                 .iter()
                 .enumerate()

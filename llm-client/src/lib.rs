@@ -64,6 +64,7 @@ mod http;
 #[cfg(any(feature = "ollama", feature = "openai"))]
 mod json_client;
 mod model;
+mod occlusion;
 mod prompt;
 mod request;
 mod validate;
@@ -89,6 +90,7 @@ pub use generator::{BatchCards, BatchProgress, CardGenerator, Generation, genera
 pub use grounding::normalize as fold_for_quotes;
 pub use http::{RetryPolicy, redact_url};
 pub use model::{ModelGenerator, ModelSettings};
+pub use occlusion::occlusion_card;
 pub use prompt::Prompts;
 pub use request::{
     CardOptions, Document, GenerationRequest, Grounding, KindWanted, SourceWord, language_name,

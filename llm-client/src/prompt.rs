@@ -45,8 +45,8 @@ Make flashcards from this material.
 {{material}}";
 
 /// What each kind means, as told to the model.
-fn describe(kind: KindWanted) -> &'static str {
-    match kind {
+fn describe(kind: KindWanted) -> Option<&'static str> {
+    Some(match kind {
         KindWanted::Basic => {
             "  - basic: a question about the material (\"question\") and its answer (\"answer\")."
         }
@@ -62,7 +62,9 @@ fn describe(kind: KindWanted) -> &'static str {
             "  - vocabulary: a term (\"term\"), its definition (\"definition\") and a sentence \
              using it (\"example\"), taken from the material where it has one."
         }
-    }
+        // Made from the page's layout, never asked of a model.
+        KindWanted::Occlusion => return None,
+    })
 }
 
 /// A pair of prompt templates.
@@ -115,7 +117,7 @@ impl Prompts {
 
     /// The system and user messages for one piece of material.
     pub fn render(&self, options: &CardOptions, material: &str) -> (String, String) {
-        let kinds: Vec<&str> = options.kinds.iter().map(|k| describe(*k)).collect();
+        let kinds: Vec<&str> = options.kinds.iter().filter_map(|k| describe(*k)).collect();
         let material_language = language_name(&options.material_language);
         let answer_language = if options.answer_language.trim().is_empty() {
             material_language.clone()

@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use ocr_core::{BBox, Page};
+use ocr_core::{BBox, Label, Page};
 use serde::{Deserialize, Serialize};
 
 /// A kind of card the user wants.
@@ -19,11 +19,23 @@ pub enum KindWanted {
     Cloze,
     /// A term with its definition and an example of use.
     Vocabulary,
+    /// A labelled diagram with its labels hidden, one card per label (made from the page's
+    /// layout, never by a model).
+    Occlusion,
 }
 
 impl KindWanted {
     /// Every kind, in the order they are described to the model.
-    pub const ALL: [KindWanted; 4] = [
+    pub const ALL: [KindWanted; 5] = [
+        KindWanted::Basic,
+        KindWanted::Reversed,
+        KindWanted::Cloze,
+        KindWanted::Vocabulary,
+        KindWanted::Occlusion,
+    ];
+
+    /// The kinds a model is asked for (occlusion cards come from the page's layout).
+    pub const OF_MODEL: [KindWanted; 4] = [
         KindWanted::Basic,
         KindWanted::Reversed,
         KindWanted::Cloze,
@@ -37,6 +49,7 @@ impl KindWanted {
             KindWanted::Reversed => "reversed",
             KindWanted::Cloze => "cloze",
             KindWanted::Vocabulary => "vocabulary",
+            KindWanted::Occlusion => "occlusion",
         }
     }
 }
@@ -55,7 +68,9 @@ impl FromStr for KindWanted {
             .into_iter()
             .find(|k| k.name().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
-                format!("unknown card kind {s:?}; use basic, reversed, cloze or vocabulary")
+                format!(
+                    "unknown card kind {s:?}; use basic, reversed, cloze, vocabulary or occlusion"
+                )
             })
     }
 }
@@ -70,7 +85,9 @@ pub fn parse_kinds(list: &str) -> Result<Vec<KindWanted>, String> {
         }
     }
     if out.is_empty() {
-        return Err("no card kind given; use basic, reversed, cloze or vocabulary".into());
+        return Err(
+            "no card kind given; use basic, reversed, cloze, vocabulary or occlusion".into(),
+        );
     }
     Ok(out)
 }
@@ -147,6 +164,8 @@ pub struct Document {
     /// The language the page was read in (a Tesseract code), when known: with
     /// `material_language` set to `auto`, the material's language.
     pub language: Option<String>,
+    /// The labels of the page when it is a labelled diagram, for occlusion cards.
+    pub labels: Vec<Label>,
 }
 
 impl Document {
@@ -161,6 +180,7 @@ impl Document {
             image: page.source.clone(),
             language: Some(page.language.clone()),
             text: page.text_with_columns(),
+            labels: page.labels(),
             words: page
                 .words()
                 .map(|w| SourceWord {
@@ -207,6 +227,7 @@ impl Document {
             image: None,
             text,
             words,
+            labels: Vec::new(),
             language: None,
         }
     }

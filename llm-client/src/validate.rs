@@ -76,6 +76,9 @@ pub struct Report {
     /// Pages where the builtin reader found no list, question-and-answer lines or glossary.
     #[serde(default)]
     pub no_list: usize,
+    /// Pages where occlusion cards were wanted but no labelled diagram was found.
+    #[serde(default)]
+    pub no_labels: usize,
 }
 
 impl Report {
@@ -102,6 +105,7 @@ impl Report {
         self.requests += other.requests;
         self.resplits += other.resplits;
         self.no_list += other.no_list;
+        self.no_labels += other.no_labels;
     }
 }
 

@@ -25,6 +25,7 @@ mod folders;
 mod geometry;
 mod guess;
 mod inputs;
+mod labels;
 pub mod language;
 mod load;
 pub mod metrics;
@@ -43,6 +44,7 @@ pub use guess::{Auto, LanguageGuess, is_auto};
 pub use inputs::{
     InputOptions, Inputs, Skipped, TEXT_EXTENSIONS, collect_inputs, extension, file_id, natural_cmp,
 };
+pub use labels::{Label, MAX_LABEL_WORDS, MIN_LABELS};
 pub use load::{LoadLimits, LoadedImage, load_bytes, load_page_bytes, load_path};
 pub use page::{
     Block, Line, OrientationCandidate, Page, Preprocessing, ReadKind, ReadScore, Step, Word,

@@ -2,6 +2,7 @@
 //! Anki backend (`pip install anki`), in the Python that `ANKI_PYTHON` names (`scripts/test.sh`
 //! makes that venv), by the scripts in `anki-export/tests/`.
 
+pub mod diagram;
 pub mod pdf;
 pub mod photo;
 

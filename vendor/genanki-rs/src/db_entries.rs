@@ -54,6 +54,9 @@ pub struct ModelDbEntry {
     pub css: String,
     #[serde(rename = "latexPre")]
     pub latex_pre: String,
+    /// The stock note type this one began as (ocr-to-anki patch: 6 is image occlusion).
+    #[serde(rename = "originalStockKind", default, skip_serializing_if = "Option::is_none")]
+    pub original_stock_kind: Option<i64>,
 }
 
 #[derive(Serialize, Deserialize, Clone)]
@@ -65,6 +68,12 @@ pub struct Fld {
     pub ord: i64,
     pub font: String,
     pub size: i64,
+    /// The field's role in a stock note type (ocr-to-anki patch: image occlusion's fields).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<u32>,
+    /// Whether Anki refuses to delete the field (ocr-to-anki patch).
+    #[serde(rename = "preventDeletion", default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_deletion: bool,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug)]

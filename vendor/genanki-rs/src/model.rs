@@ -39,6 +39,7 @@ pub struct Model {
     latex_pre: String,
     latex_post: String,
     sort_field_index: i64,
+    original_stock_kind: Option<i64>,
 }
 
 impl Model {
@@ -68,6 +69,7 @@ impl Model {
             latex_pre: DEFAULT_LATEX_PRE.to_string(),
             latex_post: DEFAULT_LATEX_POST.to_string(),
             sort_field_index: 0,
+            original_stock_kind: None,
         }
     }
 
@@ -99,6 +101,7 @@ impl Model {
             latex_pre: latex_pre.unwrap_or(DEFAULT_LATEX_PRE).to_string(),
             latex_post: latex_post.unwrap_or(DEFAULT_LATEX_POST).to_string(),
             sort_field_index: sort_field_index.unwrap_or(0),
+            original_stock_kind: None,
         }
     }
 
@@ -147,6 +150,15 @@ impl Model {
     pub fn sort_field_index(self, sort_field_index: i64) -> Self {
         Self {
             sort_field_index,
+            ..self
+        }
+    }
+
+    /// Marks the model as begun from one of Anki's stock note types (ocr-to-anki patch: Anki
+    /// opens notes of a model marked 6 in its image occlusion editor and reviewer).
+    pub fn original_stock_kind(self, kind: i64) -> Self {
+        Self {
+            original_stock_kind: Some(kind),
             ..self
         }
     }
@@ -256,6 +268,7 @@ impl Model {
             id: self.id.to_string(),
             css: self.css.clone(),
             latex_pre: self.latex_pre.clone(),
+            original_stock_kind: self.original_stock_kind,
         })
     }
 

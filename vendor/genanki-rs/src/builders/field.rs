@@ -25,6 +25,8 @@ pub struct Field {
     rtl: Option<bool>,
     font: Option<String>,
     size: Option<i64>,
+    tag: Option<u32>,
+    prevent_deletion: bool,
 }
 
 impl Field {
@@ -36,7 +38,17 @@ impl Field {
             rtl: None,
             font: None,
             size: None,
+            tag: None,
+            prevent_deletion: false,
         }
+    }
+
+    /// Gives the field a role in a stock note type, which Anki may refuse to delete
+    /// (ocr-to-anki patch: image occlusion's fields).
+    pub fn tag(mut self, tag: u32, prevent_deletion: bool) -> Self {
+        self.tag = Some(tag);
+        self.prevent_deletion = prevent_deletion;
+        self
     }
 
     /// Sets the font of the `Field` which is currently created
@@ -74,6 +86,8 @@ impl Into<Fld> for Field {
             ord: 0,
             font: self.font.unwrap_or("Liberation Sans".to_string()),
             size: self.size.unwrap_or(20),
+            tag: self.tag,
+            prevent_deletion: self.prevent_deletion,
         }
     }
 }
