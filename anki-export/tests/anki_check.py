@@ -9,6 +9,7 @@ new, empty collection, the way Anki's File > Import does it. Prints one JSON obj
            and for image occlusion notes what Anki's occlusion editor reads of them (image
            file, masks per deletion as fractions of the image, hide-all mode) or its error
   media:   every file in the collection's media folder with its SHA-256
+  media_sizes: the width and height of every PNG or JPEG among them
   decks:   every deck name
 """
 
@@ -35,6 +36,26 @@ LOG_KINDS = (
     "missing_deck",
     "empty_first_field",
 )
+
+
+def image_size(data):
+    """Width and height of a PNG or baseline/progressive JPEG, else None."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return [int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")]
+    if data[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(data):
+            if data[i] != 0xFF:
+                i += 1
+                continue
+            marker = data[i + 1]
+            length = int.from_bytes(data[i + 2 : i + 4], "big")
+            if marker in (0xC0, 0xC1, 0xC2):
+                h = int.from_bytes(data[i + 5 : i + 7], "big")
+                w = int.from_bytes(data[i + 7 : i + 9], "big")
+                return [w, h]
+            i += 2 + length
+    return None
 
 
 def import_file(col, path):
@@ -102,14 +123,25 @@ def main(paths):
                 )
             media_dir = col.media.dir()
             media = {}
+            media_sizes = {}
             for name in sorted(os.listdir(media_dir)):
                 with open(os.path.join(media_dir, name), "rb") as f:
-                    media[name] = hashlib.sha256(f.read()).hexdigest()
+                    data = f.read()
+                media[name] = hashlib.sha256(data).hexdigest()
+                size = image_size(data)
+                if size:
+                    media_sizes[name] = size
             decks = sorted(d.name for d in col.decks.all_names_and_ids())
         finally:
             col.close()
     json.dump(
-        {"imports": imports, "notes": notes, "media": media, "decks": decks},
+        {
+            "imports": imports,
+            "notes": notes,
+            "media": media,
+            "media_sizes": media_sizes,
+            "decks": decks,
+        },
         sys.stdout,
         ensure_ascii=False,
     )

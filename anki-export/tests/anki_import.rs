@@ -352,3 +352,96 @@ fn csv_goes_through_ankis_text_importer_once() {
     );
     assert_eq!(cloze["cards"], 2);
 }
+
+#[test]
+fn occlusion_cards_are_anki_s_own_with_the_photo_upright() {
+    test_support::require!(anki);
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Stored 1100x1240 and turned by its EXIF tag: 1240x1100 as people see it.
+    let photo = dir.path().join("photo.jpg");
+    std::fs::copy(test_support::sample("vocabulaire-exif.jpg"), &photo).expect("copy");
+    let mask = |region, label: &str, cloze| anki_export::Mask {
+        region,
+        label: label.into(),
+        cloze,
+    };
+    let mut hide_one = Card::occlusion(
+        "photo.jpg",
+        vec![
+            mask([124, 110, 248, 55], "la cuillère", 1),
+            mask([620, 550, 124, 110], "le four", 2),
+            // Grouped with the first: asked together.
+            mask([0, 1000, 310, 100], "la poêle", 1),
+        ],
+    );
+    if let anki_export::CardKind::Occlusion { mode, extra, .. } = &mut hide_one.kind {
+        *mode = anki_export::OcclusionMode::HideOne;
+        *extra = "p. 3 <b>".into();
+    }
+    let outside = Card::occlusion("photo.jpg", vec![mask([5000, 10, 20, 20], "far", 1)]);
+    let deck = Deck::new("Occlusion", vec![hide_one.clone(), outside]).expect("deck");
+    let apkg = dir.path().join("io.apkg");
+    let summary = write_apkg(&deck, &apkg, &options(dir.path())).expect("written");
+    assert_eq!(
+        (summary.notes, summary.cards),
+        (1, 2),
+        "{:?}",
+        summary.problems
+    );
+    let problem = summary.problems[0].to_string();
+    assert!(
+        problem.starts_with("card 2:") && problem.contains("outside the 1240x1100 image"),
+        "{problem}"
+    );
+    // CSV cannot carry it, and says so.
+    let csv = write_csv(&deck, &dir.path().join("io.txt")).expect_err("nothing to write");
+    assert!(csv.to_string().contains("cannot carry"), "{csv}");
+
+    let v = anki_import(&[&apkg, &apkg]);
+    assert_eq!(
+        v["imports"][1]["new"], 0,
+        "a second import adds nothing: {v}"
+    );
+    let note = note_by_guid(&v, &hide_one.guid());
+    assert_eq!(note["stock_kind"], 6);
+    assert_eq!(note["cards"], 2);
+    assert_eq!(note["fields"]["Back Extra"], "p. 3 &lt;b&gt;");
+    assert!(
+        note["fields"]["Comments"]
+            .as_str()
+            .is_some_and(|c| c.contains("2. le four")),
+        "{note}"
+    );
+    let io = &note["occlusion"];
+    assert_eq!(io["hide_all"], false, "{io}");
+    let image = io["image"].as_str().expect("image");
+    assert_eq!(
+        v["media_sizes"][image],
+        serde_json::json!([1240, 1100]),
+        "upright: {v}"
+    );
+    let masks = io["masks"].as_array().expect("masks");
+    let first = masks
+        .iter()
+        .find(|m| m["ordinal"] == 1)
+        .expect("deletion 1");
+    assert_eq!(
+        first["shapes"].as_array().map(Vec::len),
+        Some(2),
+        "grouped: {io}"
+    );
+    let four = &masks
+        .iter()
+        .find(|m| m["ordinal"] == 2)
+        .expect("deletion 2")["shapes"][0];
+    let f = |k: &str| {
+        four[k]
+            .as_str()
+            .and_then(|v| v.parse::<f64>().ok())
+            .expect(k)
+    };
+    assert_eq!(
+        (f("left"), f("top"), f("width"), f("height")),
+        (0.5, 0.5, 0.1, 0.1)
+    );
+}
