@@ -23,6 +23,8 @@ PACKAGES=(
   libheif-dev libheif-examples
   # qpdf: the tests password-protect a PDF they wrote, to see it refused by name.
   qpdf
+  # xdotool: the AnkiConnect test presses Study Now in the real Anki to see the masks drawn.
+  xdotool
   # What the Anki desktop (Qt 6 and Qt WebEngine from PyPI) needs under Xvfb, for the
   # AnkiConnect tests (scripts/anki-desktop.sh).
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0

@@ -588,3 +588,111 @@ async fn the_api_key_right_wrong_and_missing() {
         );
     }
 }
+
+/// How many pixels of the screen (the X display in `DISPLAY`, captured with ImageMagick's
+/// `import`) have each of Anki's two mask colours: the asked mask and the others (its
+/// Image Occlusion CSS), saving the capture as `name` beside the desktop app's screenshots.
+fn mask_pixels(name: &str) -> (usize, usize) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gui-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let path = dir.join(format!("{name}.png"));
+    let status = std::process::Command::new("import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .status()
+        .expect("ImageMagick's import runs");
+    assert!(status.success(), "screen capture failed");
+    let shot = image::open(&path).expect("a PNG").to_rgb8();
+    let near = |p: &image::Rgb<u8>, c: [u8; 3]| p.0.iter().zip(c).all(|(a, b)| a.abs_diff(b) <= 12);
+    let active = shot
+        .pixels()
+        .filter(|p| near(p, [0xff, 0x8e, 0x8e]))
+        .count();
+    let inactive = shot
+        .pixels()
+        .filter(|p| near(p, [0xff, 0xeb, 0xa2]))
+        .count();
+    (active, inactive)
+}
+
+#[tokio::test]
+async fn occlusion_notes_open_in_anki_s_reviewer_with_their_masks() {
+    let Some(a) = anki() else { return };
+    if test_support::needs("DISPLAY", "the X display Anki runs on").is_none() {
+        return;
+    }
+    let _one = take(&a).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let photo = dir.path().join("cell.png");
+    test_support::diagram::draw(
+        test_support::diagram::Subject::Cell,
+        test_support::diagram::Look::Clean,
+        &photo,
+    );
+    let masks = [[60, 85, 100, 28], [1130, 170, 200, 30], [60, 250, 185, 30]]
+        .iter()
+        .enumerate()
+        .map(|(i, r)| anki_export::Mask {
+            region: *r,
+            label: format!("label {}", i + 1),
+            cloze: i as u32 + 1,
+        })
+        .collect();
+    let name = deck_name("occlusion");
+    let card = Card::occlusion("cell.png", masks).with_id(uid("occlusion"));
+    let deck = Deck::new(&name, vec![card.clone()]).expect("deck");
+    let summary = push(&a, &deck, dir.path()).await;
+    assert_eq!(
+        (summary.notes, summary.cards),
+        (1, 3),
+        "{:?}",
+        summary.problems
+    );
+    let notes = notes_in(&a, &name, &[card]).await;
+    assert_eq!(notes[0]["modelName"], "ocr-to-anki Image Occlusion");
+    assert!(field(&notes[0], "Occlusion").contains("{{c3::image-occlusion:rect:"));
+
+    // The first card in Anki's reviewer: the asked mask and the two others drawn over the image.
+    // AnkiConnect's guiDeckReview races the overview it loads first (the page left on screen
+    // is the overview's): open the overview, let it settle, and press Study Now's key, `s`, as
+    // a learner would, with the pointer over Anki's window (no window manager: focus follows it).
+    let overview = call(&a, "guiDeckOverview", json!({ "name": name })).await;
+    assert_eq!(overview, true, "the deck opens");
+    tokio::time::sleep(std::time::Duration::from_millis(2000)).await;
+    let xdotool = |args: &[&str]| {
+        let out = std::process::Command::new("xdotool")
+            .args(args)
+            .output()
+            .expect("xdotool runs");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let window = xdotool(&["search", "--onlyvisible", "--class", "anki"]);
+    let window = window.lines().next().expect("Anki's window").to_owned();
+    xdotool(&["mousemove", "--window", &window, "200", "200"]);
+    xdotool(&["key", "s"]);
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    let current = call(&a, "guiCurrentCard", json!({})).await;
+    assert_eq!(
+        current["modelName"], "ocr-to-anki Image Occlusion",
+        "{current}"
+    );
+    let question = current["question"].as_str().expect("question");
+    assert_eq!(
+        question.matches(r#"data-shape="rect""#).count(),
+        3,
+        "{question}"
+    );
+    let mut seen = (0, 0);
+    for _ in 0..30 {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        seen = mask_pixels("anki-reviewer-occlusion");
+        if seen.0 > 100 && seen.1 > 200 {
+            break;
+        }
+    }
+    assert!(
+        seen.0 > 100 && seen.1 > 200,
+        "masks on screen (asked, others): {seen:?}; see target/tmp/gui-screenshots/anki-reviewer-occlusion.png"
+    );
+    call(&a, "guiDeckBrowser", json!({})).await;
+}
