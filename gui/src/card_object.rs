@@ -123,8 +123,62 @@ impl CardObject {
         });
     }
 
-    /// Switches the card to the kind at `index` in the kind menu, keeping both texts.
+    /// Whether the card is an image occlusion (which has masks, not texts).
+    pub fn is_occlusion(&self) -> bool {
+        matches!(self.card().kind, CardKind::Occlusion { .. })
+    }
+
+    /// The masks of an occlusion card (none for other kinds).
+    pub fn masks(&self) -> Vec<anki_export::Mask> {
+        match self.card().kind {
+            CardKind::Occlusion { masks, .. } => masks,
+            _ => Vec::new(),
+        }
+    }
+
+    /// The image an occlusion card hides parts of.
+    pub fn occlusion_image(&self) -> Option<std::path::PathBuf> {
+        match self.card().kind {
+            CardKind::Occlusion { image, .. } => Some(image),
+            _ => None,
+        }
+    }
+
+    /// On an occlusion card, removes the mask holding source point (`x`, `y`), or else adds a
+    /// mask over `word` (its text and box), asked on its own; returns whether a mask changed.
+    pub fn toggle_mask(&self, x: u32, y: u32, word: Option<(String, ocr_core::BBox)>) -> bool {
+        let mut changed = false;
+        self.update(|c| {
+            let CardKind::Occlusion { masks, .. } = &mut c.kind else {
+                return;
+            };
+            let inside = |m: &anki_export::Mask| {
+                let [mx, my, mw, mh] = m.region;
+                ocr_core::BBox::new(mx, my, mw, mh).contains(x, y)
+            };
+            // The last mask drawn is the one on top.
+            if let Some(i) = masks.iter().rposition(inside) {
+                masks.remove(i);
+                changed = true;
+            } else if let Some((label, b)) = word {
+                let cloze = masks.iter().map(|m| m.cloze).max().unwrap_or(0) + 1;
+                masks.push(anki_export::Mask {
+                    region: [b.x, b.y, b.width, b.height],
+                    label,
+                    cloze,
+                });
+                changed = true;
+            }
+        });
+        changed
+    }
+
+    /// Switches the card to the kind at `index` in the kind menu, keeping both texts; an
+    /// occlusion card keeps its kind (the menu does not list it).
     pub fn set_kind_index(&self, index: u32) {
+        if self.is_occlusion() {
+            return;
+        }
         let (first, second) = self.sides();
         self.update(|c| {
             c.kind = match index {
@@ -153,6 +207,30 @@ impl CardObject {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn occlusion_masks_come_and_go_under_a_click_and_the_kind_stays() {
+        let mask = |x, label: &str, cloze| anki_export::Mask {
+            region: [x, 10, 50, 20],
+            label: label.into(),
+            cloze,
+        };
+        let obj = CardObject::new(Card::occlusion(
+            "cell.png",
+            vec![mask(0, "Nucleus", 1), mask(100, "Vacuole", 2)],
+        ));
+        obj.set_kind_index(0);
+        assert!(obj.is_occlusion(), "the kind menu cannot turn it into text");
+        // A click on a mask removes it; one on a word outside every mask adds it, numbered next.
+        assert!(obj.toggle_mask(120, 15, None));
+        assert_eq!(obj.masks().len(), 1);
+        let word = ("Ribosome".to_owned(), ocr_core::BBox::new(200, 40, 60, 18));
+        assert!(obj.toggle_mask(210, 45, Some(word)));
+        let masks = obj.masks();
+        assert_eq!((masks[1].label.as_str(), masks[1].cloze), ("Ribosome", 2));
+        assert_eq!(masks[1].region, [200, 40, 60, 18]);
+        assert!(!obj.toggle_mask(500, 500, None), "nothing there");
+    }
 
     #[test]
     fn kind_changes_keep_the_texts() {

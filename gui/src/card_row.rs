@@ -81,9 +81,10 @@ impl CardRow {
         let imp = row.imp();
         imp.card.replace(Some(card.clone()));
         imp.page.replace(page);
-        if let (Some((texture, size)), Some([x, y, w, h])) =
-            (picture, card.card().source.as_ref().and_then(|s| s.region))
-        {
+        if let (Some((texture, size)), Some([x, y, w, h])) = (
+            picture.clone(),
+            card.card().source.as_ref().and_then(|s| s.region),
+        ) {
             // A little of the page around the words (a third of a line height), turned as the
             // page was turned for reading.
             let pad = w.min(h) / 3 + 4;
@@ -100,6 +101,31 @@ impl CardRow {
                 .map_or(0, |p| p.preprocessing.rotation);
             imp.crop.show_region(&texture, size, region, turn);
             imp.crop.set_visible(true);
+        }
+        if card.is_occlusion() {
+            // Masks, not texts: the count and labels here, the masks on the image beside them
+            // and on the page's photo, where a click adds or removes one.
+            imp.first.set_visible(false);
+            imp.second.set_visible(false);
+            imp.kind.set_visible(false);
+            if let (Some((texture, size)), Some(image)) = (picture, card.occlusion_image()) {
+                imp.crop
+                    .show_region(&texture, size, ocr_core::BBox::new(0, 0, size.0, size.1), 0);
+                imp.crop.set_height_request(160);
+                imp.crop.set_visible(true);
+                imp.crop.set_tooltip_text(Some("The masks on the image"));
+                imp.origin.set_text(&image.file_name().map_or_else(
+                    || image.display().to_string(),
+                    |n| n.to_string_lossy().into(),
+                ));
+            }
+            row.show_occlusion();
+            card.connect_changed(glib::clone!(
+                #[weak]
+                row,
+                move |_| row.show_occlusion()
+            ));
+            return row;
         }
         let (first, second) = card.sides();
         imp.first.set_text(&first);
@@ -264,6 +290,54 @@ impl CardRow {
     #[cfg(test)]
     pub fn doubt_shown(&self) -> Option<String> {
         let label = &self.imp().doubt;
+        label.is_visible().then(|| label.text().into())
+    }
+
+    /// Shows an occlusion card's masks: their count and labels, and the masks on its image.
+    fn show_occlusion(&self) {
+        let Some(card) = self.card() else { return };
+        let imp = self.imp();
+        let masks = card.masks();
+        let mut numbers: Vec<u32> = masks.iter().map(|m| m.cloze).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let labels: Vec<&str> = masks
+            .iter()
+            .map(|m| m.label.as_str())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let count = match (masks.len(), numbers.len()) {
+            (0, _) => "Image occlusion with no mask: click words on the photo to hide them".into(),
+            (1, _) => "Image occlusion · 1 mask".to_owned(),
+            (m, n) if m == n => format!("Image occlusion · {m} masks, {n} cards"),
+            (m, n) => format!("Image occlusion · {m} masks in {n} cards"),
+        };
+        imp.quote.set_text(&if labels.is_empty() {
+            count
+        } else {
+            format!("{count}: {}", labels.join(", "))
+        });
+        imp.quote.set_visible(true);
+        imp.crop.set_masks(
+            masks
+                .iter()
+                .map(|m| {
+                    let [x, y, w, h] = m.region;
+                    ocr_core::BBox::new(x, y, w, h)
+                })
+                .collect(),
+        );
+        if masks.is_empty() {
+            self.add_css_class("doubtful");
+        } else {
+            self.remove_css_class("doubtful");
+        }
+    }
+
+    /// The summary line of the card (for tests).
+    #[cfg(test)]
+    pub fn summary_shown(&self) -> Option<String> {
+        let label = &self.imp().quote;
         label.is_visible().then(|| label.text().into())
     }
 

@@ -62,6 +62,8 @@ mod imp {
         /// The size of the image the boxes are measured in (the texture may be smaller).
         pub source_size: Cell<(u32, u32)>,
         pub marked: RefCell<Vec<BBox>>,
+        /// Image occlusion masks over the picture.
+        pub masks: RefCell<Vec<BBox>>,
         pub highlight: Cell<Option<BBox>>,
         /// How much larger than fitted the picture is drawn (1: fitted).
         pub zoom: Cell<f32>,
@@ -81,6 +83,7 @@ mod imp {
                 texture: RefCell::default(),
                 source_size: Cell::default(),
                 marked: RefCell::default(),
+                masks: RefCell::default(),
                 highlight: Cell::default(),
                 zoom: Cell::new(1.0),
                 center: Cell::default(),
@@ -141,6 +144,18 @@ mod imp {
                     &texture,
                     &graphene::Rect::new(0.0, 0.0, sw as f32, sh as f32),
                 );
+                for b in self.masks.borrow().iter() {
+                    append_mask(
+                        snapshot,
+                        graphene::Rect::new(
+                            b.x as f32,
+                            b.y as f32,
+                            b.width as f32,
+                            b.height as f32,
+                        ),
+                        1.0 / scale,
+                    );
+                }
                 snapshot.restore();
                 snapshot.pop();
                 return;
@@ -165,6 +180,9 @@ mod imp {
             for b in self.marked.borrow().iter() {
                 snapshot.append_color(&mark, &place(*b));
             }
+            for b in self.masks.borrow().iter() {
+                append_mask(snapshot, place(*b), 1.0);
+            }
             if let Some(b) = self.highlight.get() {
                 let r = place(b);
                 let grown = graphene::Rect::new(
@@ -184,6 +202,18 @@ mod imp {
             snapshot.pop();
         }
     }
+}
+
+/// One occlusion mask as Anki's reviewer draws the hidden ones: pale yellow, a dark border
+/// `line` wide.
+fn append_mask(snapshot: &gtk::Snapshot, rect: graphene::Rect, line: f32) {
+    snapshot.append_color(&gdk::RGBA::new(1.0, 0.92, 0.64, 0.92), &rect);
+    let dark = gdk::RGBA::new(0.13, 0.13, 0.13, 1.0);
+    snapshot.append_border(
+        &gsk::RoundedRect::from_rect(rect, 0.0),
+        &[line; 4],
+        &[dark; 4],
+    );
 }
 
 glib::wrapper! {
@@ -219,6 +249,17 @@ impl PhotoView {
     pub fn set_marked(&self, boxes: Vec<BBox>) {
         self.imp().marked.replace(boxes);
         self.queue_draw();
+    }
+
+    /// Draws these occlusion masks (source pixels) over the picture.
+    pub fn set_masks(&self, masks: Vec<BBox>) {
+        self.imp().masks.replace(masks);
+        self.queue_draw();
+    }
+
+    /// The occlusion masks drawn.
+    pub fn masks(&self) -> Vec<BBox> {
+        self.imp().masks.borrow().clone()
     }
 
     /// Outlines one box (the word selected), or none.

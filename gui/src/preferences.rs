@@ -46,6 +46,8 @@ mod imp {
         #[template_child]
         pub kind_vocabulary: TemplateChild<gtk::Switch>,
         #[template_child]
+        pub kind_occlusion: TemplateChild<gtk::Switch>,
+        #[template_child]
         pub keep_unverified: TemplateChild<gtk::Switch>,
         #[template_child]
         pub max_cards: TemplateChild<gtk::SpinButton>,
@@ -166,6 +168,7 @@ impl Preferences {
         imp.kind_reversed.set_active(has("reversed"));
         imp.kind_cloze.set_active(has("cloze"));
         imp.kind_vocabulary.set_active(has("vocabulary"));
+        imp.kind_occlusion.set_active(has("occlusion"));
         imp.keep_unverified.set_active(s.keep_unverified);
         imp.max_cards.set_value(s.max_cards as f64);
         imp.deck.set_text(&s.deck);
@@ -366,6 +369,7 @@ impl Preferences {
             (&imp.kind_reversed, "reversed"),
             (&imp.kind_cloze, "cloze"),
             (&imp.kind_vocabulary, "vocabulary"),
+            (&imp.kind_occlusion, "occlusion"),
         ] {
             if on.is_active() {
                 kinds.push(name.to_owned());

@@ -828,3 +828,77 @@ fn with_the_automatic_language_each_page_shows_the_one_it_was_read_in() {
         close_discarding(&w);
     });
 }
+
+#[test]
+fn a_diagram_gives_an_occlusion_card_whose_masks_a_click_takes_off_and_puts_back() {
+    with_display(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let diagram = dir.path().join("cell.png");
+        let drawn = test_support::diagram::draw(
+            test_support::diagram::Subject::Cell,
+            test_support::diagram::Look::Clean,
+            &diagram,
+        );
+        crate::register_resources();
+        adw::init().expect("libadwaita starts");
+        let path = dir.path().join("gui.toml");
+        Settings {
+            backend: "builtin".into(),
+            language: "eng".into(),
+            kinds: vec!["occlusion".into()],
+            ..Settings::default()
+        }
+        .save(&path)
+        .expect("settings written");
+        let w: Window = glib::Object::new();
+        w.load_settings(Some(path));
+        w.present();
+        read_and_make_cards(&w, vec![diagram], 120);
+
+        let imp = w.imp();
+        let cards = w.cards();
+        assert_eq!(cards.len(), 1, "one note for the diagram: {cards:?}");
+        let masks = match &cards[0].kind {
+            anki_export::CardKind::Occlusion { masks, .. } => masks.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert!(masks.len() + 1 >= drawn.labels.len(), "{masks:?}");
+        // The masks are drawn over the photo, and the card's row counts them.
+        assert_eq!(imp.photo.masks().len(), masks.len());
+        let row = imp
+            .card_list
+            .row_at_index(0)
+            .and_downcast::<crate::card_row::CardRow>()
+            .expect("the card's row");
+        let summary = row.summary_shown().expect("a summary");
+        assert!(
+            summary.starts_with(&format!("Image occlusion · {} masks", masks.len())),
+            "{summary}"
+        );
+        assert!(!row.kind_menu().is_visible(), "no kind to switch to");
+
+        // A click on a mask takes it off; a click on the word under it puts one back.
+        wait_for("the photo to be laid out", 10, || imp.photo.width() > 10);
+        let [x, y, mw, mh] = masks[0].region;
+        let (cx, cy) = imp.photo.to_widget(x + mw / 2, y + mh / 2);
+        assert!(w.toggle_mask_at(cx, cy));
+        assert_eq!(imp.photo.masks().len(), masks.len() - 1);
+        assert!(
+            row.summary_shown()
+                .is_some_and(|s| s.contains(&format!("{} masks", masks.len() - 1))),
+            "{:?}",
+            row.summary_shown()
+        );
+        assert!(w.toggle_mask_at(cx, cy));
+        let again = match &w.cards()[0].kind {
+            anki_export::CardKind::Occlusion { masks, .. } => masks.clone(),
+            _ => unreachable!(),
+        };
+        assert_eq!(again.len(), masks.len());
+        assert_eq!(
+            again.last().map(|m| m.label.as_str()),
+            masks[0].label.split(' ').next()
+        );
+        close_discarding(&w);
+    });
+}

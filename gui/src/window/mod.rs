@@ -543,10 +543,17 @@ impl Window {
             #[weak(rename_to = window)]
             self,
             move |_, _, x, y| {
+                // On a page with an occlusion card, a click also adds or removes a mask.
+                window.toggle_mask_at(x, y);
                 window.select_word_at(x, y);
             }
         ));
         imp.photo.add_controller(click);
+        imp.cards.connect_items_changed(glib::clone!(
+            #[weak(rename_to = window)]
+            self,
+            move |_, _, _, _| window.show_masks()
+        ));
 
         // Tab leaves the text (it does not accept tabs); Ctrl+Tab types one.
         let keys = gtk::EventControllerKey::new();
@@ -965,6 +972,7 @@ impl Window {
     fn show_page(&self, index: usize) {
         let imp = self.imp();
         imp.current.set(Some(index));
+        self.show_masks();
         let mut ask_prepare = None;
         {
             let mut pages = imp.pages.borrow_mut();
@@ -1093,6 +1101,64 @@ impl Window {
             .find(|(t, _)| tags.contains(t))
             .map(|(_, b)| *b);
         imp.photo.set_highlight(found);
+    }
+
+    /// The occlusion card of the page shown, if it has one.
+    fn occlusion_card(&self) -> Option<CardObject> {
+        let imp = self.imp();
+        let path = {
+            let pages = imp.pages.borrow();
+            pages.get(imp.current.get()?)?.path.clone()
+        };
+        imp.cards
+            .iter::<CardObject>()
+            .flatten()
+            .find(|c| c.occlusion_image().as_deref() == Some(path.as_path()))
+    }
+
+    /// Draws the masks of the page's occlusion card over its photo (none without one).
+    pub fn show_masks(&self) {
+        let masks = self.occlusion_card().map_or_else(Vec::new, |c| {
+            c.masks()
+                .iter()
+                .map(|m| {
+                    let [x, y, w, h] = m.region;
+                    BBox::new(x, y, w, h)
+                })
+                .collect()
+        });
+        self.imp().photo.set_masks(masks);
+    }
+
+    /// On a page with an occlusion card, removes the mask under point (`x`, `y`) of the photo,
+    /// or hides the word there under a new one; returns whether a mask changed.
+    pub fn toggle_mask_at(&self, x: f64, y: f64) -> bool {
+        let imp = self.imp();
+        let Some(card) = self.occlusion_card() else {
+            return false;
+        };
+        let Some((px, py)) = imp.photo.to_source(x, y) else {
+            return false;
+        };
+        let word = {
+            let pages = imp.pages.borrow();
+            imp.current
+                .get()
+                .and_then(|i| pages.get(i))
+                .and_then(|entry| match &entry.state {
+                    PageState::Read { page, .. } => page
+                        .words()
+                        .filter(|w| w.bbox.contains(px, py) && !w.text.trim().is_empty())
+                        .min_by_key(|w| u64::from(w.bbox.width) * u64::from(w.bbox.height))
+                        .map(|w| (w.text.clone(), w.bbox)),
+                    _ => None,
+                })
+        };
+        let changed = card.toggle_mask(px, py, word);
+        if changed {
+            self.show_masks();
+        }
+        changed
     }
 
     /// Puts the cursor on the word under point (`x`, `y`) of the photo; returns its index.
