@@ -56,6 +56,7 @@ pub const OCCLUSION_CSS: &str = r#"#image-occlusion-canvas {
 "#;
 
 /// The stock kind Anki records for its Image Occlusion note type (`originalStockKind`).
+#[cfg(feature = "apkg")]
 pub const IMAGE_OCCLUSION_STOCK_KIND: i64 = 6;
 
 /// The fields of Anki's Image Occlusion note type, in its order (their tags are their indexes).
