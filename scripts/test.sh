@@ -40,7 +40,9 @@ export GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1
 ANKICONNECT_TEST_URL="$(bash scripts/anki-desktop.sh start "$SERVERS/anki")"
 ANKICONNECT_TEST_KEY="test-key-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 ANKICONNECT_TEST_KEY_URL="$(bash scripts/anki-desktop.sh start "$SERVERS/anki-key" "$ANKICONNECT_TEST_KEY")"
-export ANKICONNECT_TEST_URL ANKICONNECT_TEST_KEY ANKICONNECT_TEST_KEY_URL
+# Its process, so that a test can find its window among the two (to press a key in it).
+ANKICONNECT_TEST_PID="$(cat "$SERVERS/anki/anki.pid")"
+export ANKICONNECT_TEST_URL ANKICONNECT_TEST_KEY ANKICONNECT_TEST_KEY_URL ANKICONNECT_TEST_PID
 # Tests that need a server above fail instead of skipping when it is missing.
 export OCR_TO_ANKI_REQUIRE_ALL=1
 

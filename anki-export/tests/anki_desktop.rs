@@ -666,8 +666,15 @@ async fn occlusion_notes_open_in_anki_s_reviewer_with_their_masks() {
             .expect("xdotool runs");
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     };
-    let window = xdotool(&["search", "--onlyvisible", "--class", "anki"]);
-    let window = window.lines().next().expect("Anki's window").to_owned();
+    // The tests run two Anki on one display: this one's window is found by its process
+    // (scripts/test.sh sets ANKICONNECT_TEST_PID), and raised over the other.
+    let windows = match std::env::var("ANKICONNECT_TEST_PID") {
+        Ok(pid) => xdotool(&["search", "--onlyvisible", "--pid", &pid]),
+        Err(_) => xdotool(&["search", "--onlyvisible", "--class", "anki"]),
+    };
+    let window = windows.lines().last().expect("Anki's window").to_owned();
+    xdotool(&["windowraise", &window]);
+    xdotool(&["windowfocus", "--sync", &window]);
     xdotool(&["mousemove", "--window", &window, "200", "200"]);
     xdotool(&["key", "s"]);
     tokio::time::sleep(std::time::Duration::from_millis(1000)).await;

@@ -51,10 +51,13 @@ pub fn make_deck(
     anki_export::validate_deck_name(&flags.deck).map_err(|e| format!("--deck: {e}"))?;
     let generator = flags.generator(!ocr.no_cache)?;
     let runtime = llm_client::network_runtime().map_err(|e| e.to_string())?;
-    // A model server that is not running is said at once, not after all the OCR.
-    runtime
-        .block_on(generator.check())
-        .map_err(|e| e.to_string())?;
+    // A model server that is not running is said at once, not after all the OCR (unless the
+    // kinds wanted need none).
+    if flags.options("auto").asks_the_generator() {
+        runtime
+            .block_on(generator.check())
+            .map_err(|e| e.to_string())?;
+    }
     let mut summary = Summary {
         generator: generator.describe(),
         ..Summary::default()

@@ -167,7 +167,7 @@ fn labelled_diagrams_become_anki_image_occlusion_notes() {
 }
 
 #[test]
-fn pages_of_running_text_and_lists_give_no_occlusion_note() {
+fn pages_of_running_text_and_lists_give_no_occlusion_note_and_ask_no_model() {
     let dir = tempfile::tempdir().expect("tempdir");
     // A heading over two paragraphs, wrapped by ImageMagick.
     let prose = "The cell is the basic unit of life. Every living thing is made of one or more \
@@ -217,15 +217,16 @@ fn pages_of_running_text_and_lists_give_no_occlusion_note() {
     )
     .expect("copy");
     let out = cli(dir.path())
-        .args(["cards", "--backend", "builtin", "--kinds", "occlusion"])
+        // Occlusion cards need no model: a model server that is not there is never asked.
         .args([
-            "--lang",
-            "eng+fra",
-            "-o",
-            "out.cards.json",
-            "prose.png",
-            "list.png",
+            "cards",
+            "--backend",
+            "ollama",
+            "--base-url",
+            "http://127.0.0.1:9",
         ])
+        .args(["--kinds", "occlusion", "--lang", "eng+fra"])
+        .args(["-o", "out.cards.json", "prose.png", "list.png"])
         .output()
         .expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -284,6 +284,13 @@ pub struct CardOptions {
     pub grounding: Grounding,
 }
 
+impl CardOptions {
+    /// Whether any kind wanted is made by the generator (occlusion cards need none).
+    pub fn asks_the_generator(&self) -> bool {
+        self.kinds.iter().any(|k| KindWanted::OF_MODEL.contains(k))
+    }
+}
+
 impl Default for CardOptions {
     fn default() -> Self {
         CardOptions {
