@@ -8,6 +8,9 @@ use std::process::Command;
 use ocr_core::metrics::cer;
 use serde_json::Value;
 
+mod common;
+use common::cli;
+
 const SANS: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 const BOLD: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
 const SERIF: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf";
@@ -157,17 +160,6 @@ fn render(sheet: &Sheet, path: &Path) {
         "convert: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// The binary, run in `dir` with its own caches and no settings from the environment.
-fn cli(dir: &Path) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("ocr-to-anki"));
-    c.current_dir(dir)
-        .env("XDG_CACHE_HOME", dir.join("cache"))
-        .env_remove("OCR_TO_ANKI_CACHE_DIR")
-        .env_remove("OCR_TO_ANKI_BACKEND")
-        .env_remove("OCR_TO_ANKI_LANG");
-    c
 }
 
 /// Whether a card side is the expected text, allowing an OCR slip (CER at most 0.1).

@@ -9,6 +9,8 @@ use predicates::prelude::*;
 use serde_json::Value;
 use test_support::{anki_import, repo};
 
+mod common;
+
 fn env(var: &str) -> String {
     std::env::var(var).unwrap_or_else(|_| {
         panic!("{var} is not set: run ./scripts/test.sh, which starts the model servers")
@@ -27,17 +29,7 @@ fn workdir() -> tempfile::TempDir {
 }
 
 fn cli(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("ocr-to-anki").expect("binary");
-    c.current_dir(dir)
-        .env("XDG_CACHE_HOME", dir.join("cache"))
-        .env_remove("OCR_TO_ANKI_CACHE_DIR")
-        .env_remove("OCR_TO_ANKI_LLM_CACHE_DIR")
-        .env_remove("OCR_TO_ANKI_BACKEND")
-        .env_remove("OCR_TO_ANKI_MODEL")
-        .env_remove("OCR_TO_ANKI_BASE_URL")
-        .env_remove("OLLAMA_HOST")
-        .env_remove("OCR_TO_ANKI_LANG");
-    c
+    Command::from_std(common::cli(dir))
 }
 
 fn cards(dir: &Path, file: &str) -> Value {

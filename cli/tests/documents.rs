@@ -12,15 +12,10 @@ use test_support::pdf::{PdfPage, encrypt, pdf};
 use test_support::photo::{heif, sideways_jpeg};
 use test_support::{anki_import, sample};
 
+mod common;
+
 fn cli(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("ocr-to-anki").expect("binary");
-    c.current_dir(dir)
-        .env("XDG_CACHE_HOME", dir.join("cache"))
-        .env_remove("OCR_TO_ANKI_CACHE_DIR")
-        .env_remove("OCR_TO_ANKI_LLM_CACHE_DIR")
-        .env_remove("OCR_TO_ANKI_BACKEND")
-        .env_remove("OCR_TO_ANKI_LANG");
-    c
+    Command::from_std(common::cli(dir))
 }
 
 /// Seven short vocabulary lists, one per page, each with a heading.

@@ -9,16 +9,8 @@ use std::process::Command;
 use serde_json::Value;
 use test_support::diagram::{self, Look, Subject};
 
-/// The binary, run in `dir` with its own caches and no settings from the environment.
-fn cli(dir: &Path) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("ocr-to-anki"));
-    c.current_dir(dir)
-        .env("XDG_CACHE_HOME", dir.join("cache"))
-        .env_remove("OCR_TO_ANKI_CACHE_DIR")
-        .env_remove("OCR_TO_ANKI_BACKEND")
-        .env_remove("OCR_TO_ANKI_LANG");
-    c
-}
+mod common;
+use common::cli;
 
 fn fraction(shape: &Value, key: &str) -> f64 {
     shape[key]

@@ -298,15 +298,13 @@ impl CardRow {
         let Some(card) = self.card() else { return };
         let imp = self.imp();
         let masks = card.masks();
-        let mut numbers: Vec<u32> = masks.iter().map(|m| m.cloze).collect();
-        numbers.sort_unstable();
-        numbers.dedup();
+        let cards = card.card().kind.card_count();
         let labels: Vec<&str> = masks
             .iter()
             .map(|m| m.label.as_str())
             .filter(|l| !l.is_empty())
             .collect();
-        let count = match (masks.len(), numbers.len()) {
+        let count = match (masks.len(), cards) {
             (0, _) => "Image occlusion with no mask: click words on the photo to hide them".into(),
             (1, _) => "Image occlusion · 1 mask".to_owned(),
             (m, n) if m == n => format!("Image occlusion · {m} masks, {n} cards"),

@@ -35,17 +35,23 @@ fn window(dir: &Path) -> Window {
 
 /// A window with its own settings file: the builtin generator, pages in `language`.
 fn window_in(dir: &Path, language: &str) -> Window {
+    window_with(
+        dir,
+        Settings {
+            backend: "builtin".into(),
+            language: language.into(),
+            deck: "Français::Cuisine".into(),
+            ..Settings::default()
+        },
+    )
+}
+
+/// A window with its own settings file holding `settings`.
+fn window_with(dir: &Path, settings: Settings) -> Window {
     crate::register_resources();
     adw::init().expect("libadwaita starts");
     let path = dir.join("gui.toml");
-    Settings {
-        backend: "builtin".into(),
-        language: language.into(),
-        deck: "Français::Cuisine".into(),
-        ..Settings::default()
-    }
-    .save(&path)
-    .expect("settings written");
+    settings.save(&path).expect("settings written");
     let window: Window = glib::Object::new();
     window.load_settings(Some(path));
     window.present();
@@ -839,20 +845,15 @@ fn a_diagram_gives_an_occlusion_card_whose_masks_a_click_takes_off_and_puts_back
             test_support::diagram::Look::Clean,
             &diagram,
         );
-        crate::register_resources();
-        adw::init().expect("libadwaita starts");
-        let path = dir.path().join("gui.toml");
-        Settings {
-            backend: "builtin".into(),
-            language: "eng".into(),
-            kinds: vec!["occlusion".into()],
-            ..Settings::default()
-        }
-        .save(&path)
-        .expect("settings written");
-        let w: Window = glib::Object::new();
-        w.load_settings(Some(path));
-        w.present();
+        let w = window_with(
+            dir.path(),
+            Settings {
+                backend: "builtin".into(),
+                language: "eng".into(),
+                kinds: vec!["occlusion".into()],
+                ..Settings::default()
+            },
+        );
         read_and_make_cards(&w, vec![diagram], 120);
 
         let imp = w.imp();
